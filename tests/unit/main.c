@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host unit tests: hypervisor/common/ files compiled unchanged for the host and driven by
+ * Check. Each test_*.c file exports one suite constructor listed in suites[] below.
+ * Prints "unit: N passed, M failed" and exits non-zero on any failure.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+Suite *fmt_suite(void);
+Suite *printk_suite(void);
+Suite *cmdline_suite(void);
+Suite *serial_spec_suite(void);
+Suite *multiboot_suite(void);
+Suite *buddy_suite(void);
+Suite *heap_suite(void);
+Suite *timer_suite(void);
+Suite *time_suite(void);
+
+static Suite *(*const suites[])(void) = {
+	fmt_suite,     printk_suite, cmdline_suite, serial_spec_suite, multiboot_suite,
+	buddy_suite,   heap_suite,   timer_suite,   time_suite,
+};
+
+int main(void)
+{
+	SRunner *sr = srunner_create(NULL);
+	int run, failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	run = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	printf("unit: %d passed, %d failed\n", run - failed, failed);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
