@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hooks common code calls into the architecture (arch/x86/ implements them).
+ * Common code never includes arch headers; it goes through these.
+ */
+#ifndef KESTREL_ARCH_H
+#define KESTREL_ARCH_H
+
+#include <kestrel/types.h>
+
+/* Logical number of the running CPU (0 = boot CPU). */
+unsigned int arch_cpu_id(void);
+unsigned int arch_nr_cpus(void);
+
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+
+/*
+ * Stop every other CPU (interrupts off, halted) and wait briefly for them.
+ * Returns how many confirmed they stopped.
+ */
+unsigned int arch_halt_others(void);
+/* Stop this CPU for good. */
+void __noreturn arch_halt(void);
+/* Sleep until an interrupt arrives. */
+void arch_idle(void);
+
+/*
+ * In testmode, end the machine (QEMU's isa-debug-exit) with one of the
+ * EXIT_*_CODE values; returns if there is no such device.
+ */
+void arch_test_exit(int code);
+
+/* Print a backtrace of the calling context. */
+void arch_dump_stack(void);
+
+/*
+ * Trigger the deliberate fault named by testfault= (see docs/commands.md).
+ * Returns -EINVAL for an unknown name; does not return for a known one.
+ */
+int arch_trigger_fault(const char *kind);
+
+/* Per-CPU timers: arm t on this CPU's queue at absolute system time 'expires' (ns). */
+struct timer;
+void set_timer(struct timer *t, u64 expires);
+void stop_timer(struct timer *t);
+
+#endif
