@@ -237,9 +237,7 @@ msg_no_nx:
 	.globl boot_gdt
 boot_gdt:
 	.quad 0
-	.quad 0x00cf9a000000ffff /* 0x08: 32-bit code */
-	.quad 0x00cf92000000ffff /* 0x10: data */
-	.quad 0x00af9a000000ffff /* 0x18: 64-bit code */
+	.quad BOOT_GDT_CODE32, BOOT_GDT_DATA, BOOT_GDT_CODE64
 boot_gdt_end:
 	.align 8
 	.word 0

@@ -54,9 +54,7 @@ tr_lm:
 	.align 16
 tr_gdt:
 	.quad 0
-	.quad 0x00cf9a000000ffff /* 0x08: 32-bit code */
-	.quad 0x00cf92000000ffff /* 0x10: data */
-	.quad 0x00af9a000000ffff /* 0x18: 64-bit code */
+	.quad BOOT_GDT_CODE32, BOOT_GDT_DATA, BOOT_GDT_CODE64
 tr_gdt_end:
 tr_gdtr:
 	.word tr_gdt_end - tr_gdt - 1

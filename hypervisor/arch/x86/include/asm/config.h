@@ -66,6 +66,14 @@
 #define TSS_SELECTOR 0xe040
 #define GDT_ENTRIES 8192
 
+/*
+ * Flat descriptors for the boot GDTs (head.S, trampoline.S):
+ * 0x08 32-bit code, 0x10 data, 0x18 64-bit code.
+ */
+#define BOOT_GDT_CODE32 0x00cf9a000000ffff
+#define BOOT_GDT_DATA 0x00cf92000000ffff
+#define BOOT_GDT_CODE64 0x00af9a000000ffff
+
 /* isa-debug-exit device (testmode): QEMU exits with (code << 1) | 1. */
 #define DEBUG_EXIT_PORT 0xf4
 #define EXIT_SUCCESS_CODE 0x10 /* QEMU status 33 */
