@@ -122,6 +122,9 @@ run: all
 
 # ---------------------------------------------------------------- tests
 include tests/unit/unit.mk
+# Guest test kernels (tests/guests/), make test-xen and make bench; ABI layout check.
+-include tests/guests/guests.mk
+-include tests/abi/abi.mk
 
 test: all $(UNIT_BIN)
 	$(Q)bash tests/run-tests.sh

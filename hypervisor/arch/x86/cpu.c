@@ -131,7 +131,10 @@ void cpu_init(struct percpu *pc)
 	pc->tss.rsp[0] = pc->stack_top;
 	gdt_fill(pc);
 	load_gdt_and_segments(pc);
-	wrmsr(MSR_GS_BASE, (u64)pc);
+	/* The hypervisor never uses GS itself; the syscall entry finds its per-CPU area
+	 * through KERNEL_GS_BASE with a swapgs pair. */
+	wrmsr(MSR_GS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, (u64)pc);
 	cpu_load_idt();
 
 	write_cr0(read_cr0() | X86_CR0_WP | X86_CR0_NE);

@@ -17,7 +17,7 @@
 
 /* percpu_table[] entries are written by the boot CPU before the CPU starts. */
 struct percpu *percpu_table[NR_CPUS];
-static struct percpu bsp_percpu;
+struct percpu bsp_percpu;
 unsigned int nr_cpus_online; /* atomic increments by each CPU as it comes up */
 static unsigned int nr_cpus_started_timer; /* atomic: APs whose first timer fired */
 

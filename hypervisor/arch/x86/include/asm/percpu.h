@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU data. GS_BASE points at the CPU's struct percpu; its first field points at
- * itself so this_cpu() is one load.
+ * Per-CPU data. this_cpu() finds it from the stack pointer: every CPU runs on stacks inside
+ * its own STACK_STRIDE slot (main and IST stacks alike), so no segment register is needed
+ * and GS stays free for the guest. Before the boot CPU moves to its slot it runs on the
+ * boot stack, and this_cpu() is the boot CPU's area.
  *
  * Lifetime: allocated by smp.c (the BSP's statically) before the CPU starts, never freed.
  * Locking: each field is written only by its own CPU unless noted.
@@ -27,7 +29,8 @@ struct tss64 {
 #define IST_MC 3
 
 struct percpu {
-	struct percpu *self;   /* must stay first: this_cpu() reads %gs:0 */
+	struct percpu *self;   /* first: the syscall entry reads it through KERNEL_GS_BASE */
+	unsigned long syscall_scratch; /* guest RSP during the syscall stack switch */
 	unsigned int id;       /* logical CPU number, 0 = boot CPU; set by smp.c */
 	u32 apic_id;           /* set by smp.c from the MADT */
 	unsigned long stack_top;
@@ -42,14 +45,17 @@ struct percpu {
 };
 
 extern struct percpu *percpu_table[NR_CPUS];
+extern struct percpu bsp_percpu;
 extern unsigned int nr_cpus_online;
 
 static inline struct percpu *this_cpu(void)
 {
-	struct percpu *p;
+	unsigned long sp, slot;
 
-	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
-	return p;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	slot = (sp - STACKS_VIRT_START) / STACK_STRIDE;
+
+	return slot < NR_CPUS ? percpu_table[slot] : &bsp_percpu;
 }
 
 #endif
