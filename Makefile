@@ -30,8 +30,8 @@ endif
 
 # ---------------------------------------------------------------- hypervisor image
 HV := hypervisor
-HV_SRCS_C := $(wildcard $(HV)/common/*.c) $(wildcard $(HV)/arch/x86/*.c)
-HV_SRCS_S := $(wildcard $(HV)/arch/x86/*.S)
+HV_SRCS_C := $(wildcard $(HV)/common/*.c) $(wildcard $(HV)/arch/x86/*.c) $(wildcard $(HV)/arch/x86/pv/*.c)
+HV_SRCS_S := $(wildcard $(HV)/arch/x86/*.S) $(wildcard $(HV)/arch/x86/pv/*.S)
 HV_SRCS_S := $(filter-out %.ld.S,$(HV_SRCS_S))
 HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_SRCS_C)) $(patsubst %.S,$(BUILD)/%.o,$(HV_SRCS_S))
 
@@ -44,7 +44,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fcf-protection=none -fno-tree-loop-distribute-patterns \
 	-fno-strict-aliasing -include $(HV)/include/kestrel/compiler.h \
-	-I$(HV)/include -I$(HV)/arch/x86/include -MMD -MP
+	-I$(HV)/include -I$(HV)/arch/x86/include -Iguest-abi/include -MMD -MP
 HV_AFLAGS := -D__ASSEMBLY__ -I$(HV)/include -I$(HV)/arch/x86/include -MMD -MP
 HV_LDFLAGS := -m elf_x86_64 -nostdlib -static -no-pie -z noexecstack -z max-page-size=0x1000 \
 	--build-id=none --no-warn-rwx-segments

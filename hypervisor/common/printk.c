@@ -49,6 +49,7 @@ static bool con_open;		 /* the console's last text was a partial line... */
 static u64 con_seq;		 /* ...belonging to this ring line */
 static bool con_busy;		 /* someone is draining con_fifo to the sinks */
 static unsigned int con_dropped; /* lines that did not fit in con_fifo */
+static bool con_raw;             /* printk_raw() in progress: no console prefix */
 
 static console_sink_fn sinks[PRINTK_MAX_SINKS];
 static unsigned int nr_sinks;
@@ -158,7 +159,8 @@ static void con_queue(const char *s, size_t n, bool ends_line)
 	}
 	if (!con_open) {
 		con_put_drop_notice();
-		plen = con_prefix(pre, sizeof(pre));
+		if (!con_raw)
+			plen = con_prefix(pre, sizeof(pre));
 	}
 	if (plen + n > con_free()) {
 		con_dropped++;
@@ -295,6 +297,26 @@ int vprintk(const char *fmt, va_list ap)
 	log_text(text, len, level);
 	con_drain_unlock(flags);
 	return len;
+}
+
+/*
+ * printk_raw - log len bytes of text at the default level, on the console without the
+ * "(K) [time] " prefix (a guest's own console output). Text without a final '\n' stays an
+ * open line that later raw text continues.
+ */
+void printk_raw(const char *s, size_t len)
+{
+	unsigned long flags;
+
+	if (!trylock_irqsave(&flags)) {
+		__atomic_fetch_add(&lost_msgs, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	log_lost();
+	con_raw = true;
+	log_text(s, len, -1);
+	con_raw = false;
+	con_drain_unlock(flags);
 }
 
 /* printk - vprintk() with variable arguments. */

@@ -5,6 +5,7 @@
  */
 #include <kestrel/arch.h>
 #include <kestrel/cmdline.h>
+#include <kestrel/errno.h>
 #include <kestrel/kernel.h>
 #include <kestrel/printk.h>
 
@@ -42,7 +43,6 @@ static void report_modules(void)
 		       (unsigned long long)m->start, (unsigned long long)((m->end - m->start) >> 10),
 		       m->cmdline);
 	}
-	printk("boot: starting dom0 from module 0 is not supported yet\n");
 }
 
 /**
@@ -51,11 +51,23 @@ static void report_modules(void)
  */
 void __noreturn kestrel_main(void)
 {
+	int rc;
+
 	report_modules();
 	if (opt_testfault[0] && arch_trigger_fault(opt_testfault))
 		printk(KERN_ERR "testfault: unknown kind \"%s\" (known: pagefault gp ud divide "
 				"breakpoint stack panic)\n",
 		       opt_testfault);
+	if (boot_info.nr_modules) {
+		rc = arch_start_dom0();
+		if (rc != -EAGAIN) {
+			printk(KERN_ERR "dom0: not started (error %d); Kestrel keeps running\n", rc);
+			if (opt_testmode) {
+				printk("testmode: no dom0, exiting with the guest-crash code\n");
+				arch_test_exit(TEST_EXIT_GUEST);
+			}
+		}
+	}
 	printk("Kestrel is up on %u CPU%s; idle\n", arch_nr_cpus(), arch_nr_cpus() == 1 ? "" : "s");
 	if (opt_testmode) {
 		printk("testmode: boot complete, exiting with the success code\n");

@@ -38,6 +38,7 @@ void serial_describe(char *buf, size_t len);
 
 /* mm.c: boot allocator, page tables, frame table, direct map, stacks, ioremap */
 extern u64 idle_cr3;
+extern u64 *const machine_to_phys;
 extern u64 max_ram_pfn;
 void mm_init(struct boot_info *bi);
 void *ioremap(paddr_t pa, size_t len);
@@ -98,6 +99,8 @@ void time_init(void);
 void time_init_cpu(void);
 void timer_selftest(void);
 u64 pm_timer_ns(void);
+struct vcpu_time_info;
+void time_fill_vcpu_time(struct vcpu_time_info *t);
 void udelay(u64 us);
 
 /* smp.c: bringing up the other CPUs */

@@ -10,6 +10,11 @@
 #include <kestrel/printk.h>
 #include <asm/x86.h>
 #include "arch-x86.h"
+#include "pv/pv.h"
+
+#define EFLAGS_TF (1UL << 8)
+#define EFLAGS_DF (1UL << 10)
+#define EFLAGS_NT (1UL << 14)
 
 /* Written by cpu_detect_features() on the boot CPU, read-only afterwards. */
 bool cpu_has_smep, cpu_has_smap, cpu_has_page1gb, cpu_has_fsgsbase;
@@ -137,8 +142,13 @@ void cpu_init(struct percpu *pc)
 	wrmsr(MSR_KERNEL_GS_BASE, (u64)pc);
 	cpu_load_idt();
 
-	write_cr0(read_cr0() | X86_CR0_WP | X86_CR0_NE);
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE | EFER_SCE);
+	/* SYSCALL enters on __HYPERVISOR_CS; SYSRET's base makes CS 0xe033, SS 0xe02b. */
+	wrmsr(MSR_STAR, ((u64)FLAT_RING3_CS32 << 48) | ((u64)__HYPERVISOR_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)syscall_entry);
+	wrmsr(MSR_CSTAR, (u64)syscall32_entry);
+	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | EFLAGS_TF | EFLAGS_DF | X86_EFLAGS_AC | EFLAGS_NT);
 	cr4 = read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	if (cpu_has_smep)
 		cr4 |= X86_CR4_SMEP;

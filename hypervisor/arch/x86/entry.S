@@ -45,6 +45,8 @@ common_interrupt:
 	cld
 	movq %rsp, %rdi
 	call do_interrupt
+	testb $3, 144(%rsp) /* the frame's CS: back to a guest? */
+	jnz return_to_guest
 	popq %r15
 	popq %r14
 	popq %r13

@@ -37,6 +37,10 @@ SECTIONS
 		__param_start = .;
 		KEEP(*(.init.param))
 		__param_end = .;
+		. = ALIGN(8);
+		__start_ex_table = .;
+		KEEP(*(.ex_table))
+		__stop_ex_table = .;
 	} :image
 	.note : AT(ADDR(.note) - IMAGE_VIRT_BASE) {
 		*(.note .note.*)

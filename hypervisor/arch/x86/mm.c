@@ -45,6 +45,8 @@ struct buddy machine_frames;
 static u64 frame_table_bytes;
 static u64 boot_alloc_frames_used;
 
+static void m2p_init(void);
+
 static DEFINE_SPINLOCK(mm_lock); /* ioremap cursor, stack mappings */
 static unsigned long ioremap_cursor = IOREMAP_VIRT_START;
 
@@ -278,6 +280,53 @@ void mm_init(struct boot_info *bi)
 	map_frame_table(l4);
 	write_cr3(idle_cr3);
 	handover_to_buddy();
+	m2p_init();
+}
+
+/* The machine-to-phys table: the writable view; the guests' view is read-only. */
+u64 *const machine_to_phys = (u64 *)RDWR_MPT_VIRT_START;
+static u64 m2p_bytes;
+
+/* Set _PAGE_USER on the path to va (L4 to L2 entries) so CPL 3 may read what is there. */
+static void set_user_path(pte_t *l4, unsigned long va)
+{
+	pte_t *t = l4;
+
+	for (unsigned int shift = L4_SHIFT; shift > L2_SHIFT; shift -= 9) {
+		pte_t *e = &t[PT_INDEX(va, shift)];
+
+		*e |= _PAGE_USER;
+		t = maddr_to_virt(*e & PTE_ADDR_MASK);
+	}
+	t[PT_INDEX(va, L2_SHIFT)] |= _PAGE_USER;
+}
+
+/*
+ * m2p_init - allocate the machine-to-phys table (8 bytes per frame, in 2 MiB blocks), map
+ * it writable for the hypervisor at RDWR_MPT_VIRT_START and read-only, user-readable at
+ * RO_MPT_VIRT_START, where every guest L4 shows it. Every entry starts INVALID (~0).
+ */
+static void m2p_init(void)
+{
+	pte_t *l4 = maddr_to_virt(idle_cr3);
+
+	m2p_bytes = ALIGN_UP(nr_machine_frames * sizeof(u64), MB(2));
+	if (m2p_bytes > RO_MPT_VIRT_END - RO_MPT_VIRT_START)
+		panic("mm: the machine-to-phys table does not fit its region");
+	for (u64 off = 0; off < m2p_bytes; off += MB(2)) {
+		u64 mfn = buddy_alloc(&machine_frames, 9);
+
+		if (mfn == MFN_INVALID)
+			panic("mm: no memory for the machine-to-phys table");
+		map_range(l4, RDWR_MPT_VIRT_START + off, mfn << PAGE_SHIFT, MB(2),
+			  PAGE_HYPERVISOR_RW, L2_SHIFT);
+		map_range(l4, RO_MPT_VIRT_START + off, mfn << PAGE_SHIFT, MB(2),
+			  PAGE_HYPERVISOR_RO | _PAGE_USER, L2_SHIFT);
+		set_user_path(l4, RO_MPT_VIRT_START + off);
+		for (u64 k = 0; k < 512; k++)
+			frame_table[mfn + k].owner = DOMID_HYP;
+	}
+	memset(machine_to_phys, 0xff, m2p_bytes);
 }
 
 /* True when [pa, pa+len) is inside the direct map. */
@@ -350,6 +399,8 @@ void mm_report(void)
 	       (unsigned long long)(frame_table_bytes >> 10),
 	       (unsigned long long)nr_machine_frames, (unsigned long)FRAMETABLE_VIRT_START,
 	       (unsigned long long)(boot_alloc_frames_used << 2));
+	printk("mm: machine-to-phys table %llu KiB, read-only for guests at %#lx\n",
+	       (unsigned long long)(m2p_bytes >> 10), (unsigned long)RO_MPT_VIRT_START);
 	printk("mm: %llu MiB free for domains and the heap, largest free block 2^%d frames\n",
 	       (unsigned long long)(buddy_free_pages(&machine_frames) >> 8),
 	       buddy_largest_order(&machine_frames));

@@ -10,6 +10,7 @@
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <asm/x86.h>
+#include <public/xen.h>
 #include "arch-x86.h"
 
 #define PM_TIMER_HZ 3579545ULL
@@ -224,4 +225,23 @@ void timer_selftest(void)
 	       (unsigned long long)((ns1 - ns0) / NSEC_PER_MSEC),
 	       (unsigned long long)((ns1 - ns0) % NSEC_PER_MSEC / 1000),
 	       (unsigned long long)(this_cpu()->timer_irqs - irqs0), ok ? "ok" : "WRONG");
+}
+
+/*
+ * Fill a guest's vcpu_time_info (pvclock): the version is odd while the fields change,
+ * so a guest reading concurrently retries.
+ */
+void time_fill_vcpu_time(struct vcpu_time_info *t)
+{
+	u64 tsc = rdtsc();
+
+	t->version++;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->tsc_timestamp = tsc;
+	t->system_time = scale_delta(tsc - tsc_at_boot, &tsc_to_ns);
+	t->tsc_to_system_mul = tsc_to_ns.mul;
+	t->tsc_shift = tsc_to_ns.shift;
+	t->flags = cpu_has_invariant_tsc ? 1 : 0; /* XEN_PVCLOCK_TSC_STABLE_BIT */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->version++;
 }

@@ -13,6 +13,7 @@
 #include <kestrel/printk.h>
 #include <asm/x86.h>
 #include "arch-x86.h"
+#include "pv/pv.h"
 
 struct idt_gate {
 	u16 off_lo;
@@ -66,7 +67,8 @@ void idt_init(void)
 			.off_lo = addr & 0xffff,
 			.sel = __HYPERVISOR_CS,
 			.ist = v < 32 ? vector_ist[v] : 0,
-			.type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+			/* present, 64-bit interrupt gate; DPL 3 where guests may use INT n */
+			.type_attr = (v == 3 || v == 4 || v == 0x80) ? 0xee : 0x8e,
 			.off_mid = (addr >> 16) & 0xffff,
 			.off_hi = addr >> 32,
 		};
@@ -241,6 +243,23 @@ static void handle_nmi(struct cpu_regs *r)
 	       (unsigned long long)r->rip);
 }
 
+struct ex_entry {
+	unsigned long insn, fixup;
+};
+extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
+
+/* A fault at a known guest-access instruction resumes at its fixup. */
+static bool search_exception_table(struct cpu_regs *regs)
+{
+	for (const struct ex_entry *e = __start_ex_table; e < __stop_ex_table; e++) {
+		if (e->insn == regs->rip) {
+			regs->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Called from entry.S with interrupts off for every vector. */
 void do_interrupt(struct cpu_regs *regs)
 {
@@ -250,6 +269,12 @@ void do_interrupt(struct cpu_regs *regs)
 		handle_nmi(regs);
 		return;
 	}
+	if (v < 32 && (regs->cs & 3)) {
+		pv_exception(regs);
+		return;
+	}
+	if ((v == 11 || v == 12 || v == 13 || v == 14) && search_exception_table(regs))
+		return;
 	if (v < 32)
 		fatal_exception(regs);
 	if (irq_handlers[v]) {

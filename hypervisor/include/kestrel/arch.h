@@ -26,10 +26,11 @@ void __noreturn arch_halt(void);
 void arch_idle(void);
 
 /*
- * In testmode, end the machine (QEMU's isa-debug-exit) with one of the
- * EXIT_*_CODE values; returns if there is no such device.
+ * In testmode, end the machine (QEMU's isa-debug-exit) with one of the EXIT_*_CODE
+ * values. Does not return: QEMU exits asynchronously, and without the device the CPU
+ * stays halted.
  */
-void arch_test_exit(int code);
+void __noreturn arch_test_exit(int code);
 
 /* Print a backtrace of the calling context. */
 void arch_dump_stack(void);
@@ -39,6 +40,13 @@ void arch_dump_stack(void);
  * Returns -EINVAL for an unknown name; does not return for a known one.
  */
 int arch_trigger_fault(const char *kind);
+
+/*
+ * Build dom0 from the boot modules and run it on this CPU. Does not return when dom0
+ * starts; returns a negative errno (after printing why) when it could not be built,
+ * -EAGAIN for a dry run.
+ */
+int arch_start_dom0(void);
 
 /* Per-CPU timers: arm t on this CPU's queue at absolute system time 'expires' (ns). */
 struct timer;

@@ -16,7 +16,7 @@
 
 #define MFN_INVALID (~0ULL)
 #define DOMID_NONE 0x7FF4u /* no owner (Xen's DOMID_INVALID) */
-#define DOMID_HYP 0x7FF5u  /* owned by the hypervisor (Xen's DOMID_XEN) */
+#define DOMID_HYP 0x7FF2u  /* owned by the hypervisor (the ABI calls it DOMID_XEN) */
 
 /* count_info flags (top bits) and count mask */
 #define PGC_free (1ULL << 63)      /* in the buddy allocator */

@@ -45,6 +45,8 @@ typedef void (*console_sink_fn)(const char *s, size_t len);
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap) __printf(1, 0);
+/* Guest console text: logged, and shown without the "(K) [time] " prefix. */
+void printk_raw(const char *s, size_t len);
 
 /* Returns 0, or -ENOSPC when PRINTK_MAX_SINKS are registered already. */
 int console_register_sink(console_sink_fn fn);

@@ -13,8 +13,8 @@
 #define _AC(x, y) x##y
 #endif
 
-#define HYPERVISOR_VIRT_START _AC(0xffff800000000000, UL)
-#define HYPERVISOR_VIRT_END _AC(0xffff880000000000, UL)
+#define HOLE_VIRT_START _AC(0xffff800000000000, UL) /* = the ABI's HYPERVISOR_VIRT_START */
+#define HOLE_VIRT_END _AC(0xffff880000000000, UL)
 #define HYPERVISOR_L4_FIRST 256
 #define HYPERVISOR_L4_LAST 271
 
@@ -57,7 +57,7 @@
 #define NR_CPUS 64
 
 /* Hypervisor selectors, placed where Xen puts them so guest GDTs can share the table. */
-#define FIRST_RESERVED_GDT_ENTRY 7168
+#define GDT_RESERVED_FIRST 7168 /* = the ABI's FIRST_RESERVED_GDT_ENTRY */
 #define __HYPERVISOR_CS 0xe008
 #define __HYPERVISOR_DS 0xe010
 #define FLAT_RING3_CS32 0xe023

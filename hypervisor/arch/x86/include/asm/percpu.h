@@ -42,6 +42,8 @@ struct percpu {
 	volatile bool online;       /* written by the CPU itself, read by the BSP */
 	volatile bool in_panic_halt;
 	unsigned int crash_depth;   /* nested crash reports, to stop recursion */
+	struct vcpu *curr;          /* the vCPU running here, NULL when idle */
+	bool in_multicall;
 };
 
 extern struct percpu *percpu_table[NR_CPUS];

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building dom0 from the first boot module, by Xen's 64-bit PV boot protocol:
+ * common/pvimage.c reads the kernel, common/pvlayout.c plans the start-of-day layout, and
+ * this file makes it real: memory (dom0_mem=), the kernel's segments loaded by physical
+ * address, the p2m list, start_info, shared_info with valid time, bootstrap page tables
+ * mapped read-only and pinned, the hypercall page if asked for, the stack, the
+ * machine-to-phys entries, and the first vCPU's registers. dom0_dryrun prints the plan
+ * and stops there.
+ */
+#include <kestrel/cmdline.h>
+#include <kestrel/errno.h>
+#include <kestrel/heap.h>
+#include <kestrel/kernel.h>
+#include <kestrel/lib.h>
+#include <kestrel/mm.h>
+#include <kestrel/printk.h>
+#include <kestrel/pvimage.h>
+#include <kestrel/pvlayout.h>
+#include <asm/x86.h>
+#include "../arch-x86.h"
+#include "pv.h"
+
+#define DOM0_MEM_DEFAULT MB(512)
+#define DOM0_MEM_RESERVE MB(32) /* left to the hypervisor's heap when sizing dom0 */
+#define GUEST_PTE_FLAGS (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define GUEST_TABLE_FLAGS (GUEST_PTE_FLAGS | _PAGE_RW | _PAGE_DIRTY)
+
+static u64 opt_dom0_mem;
+size_param("dom0_mem", opt_dom0_mem);
+static bool opt_dom0_dryrun;
+boolean_param("dom0_dryrun", opt_dom0_dryrun);
+
+/* Builder state; dom0 is built once, on the boot CPU. */
+struct builder {
+	struct domain *d;
+	const struct pv_layout *l;
+	u64 *p2m;          /* p2m[pfn] = mfn, the builder's copy */
+	u64 nr_pages;
+	u64 next_pt_pfn;   /* next free page-table frame of the region's pool */
+	u64 pt_pool_end;
+	u64 next_p2m_pt_pfn, p2m_pt_end; /* the INIT_P2M mapping's own pool */
+	pte_t *l4;
+};
+
+static void *pfn_virt(const struct builder *b, u64 pfn)
+{
+	return mfn_to_virt(b->p2m[pfn]);
+}
+
+static u64 va_pfn(const struct builder *b, u64 va)
+{
+	return (va - b->l->v_start) >> PAGE_SHIFT;
+}
+
+static int allocate_memory(struct builder *b)
+{
+	struct domain *d = b->d;
+	u64 pfn = 0;
+
+	b->p2m = xmalloc(b->nr_pages * sizeof(u64));
+	if (!b->p2m)
+		return -ENOMEM;
+	while (pfn < b->nr_pages) {
+		unsigned int order = 9;
+		u64 mfn;
+
+		while (order && (pfn + (1ULL << order) > b->nr_pages ||
+				 (mfn = buddy_alloc(&machine_frames, order)) == MFN_INVALID))
+			order--;
+		if (!order && (mfn = buddy_alloc(&machine_frames, 0)) == MFN_INVALID)
+			return -ENOMEM;
+		for (u64 k = 0; k < (1ULL << order); k++, pfn++) {
+			struct page_info *pg = &frame_table[mfn + k];
+
+			pg->owner = d->domid;
+			pg->type_info = PGT_writable | 1;
+			list_add_tail(&pg->list, &d->page_list);
+			b->p2m[pfn] = mfn + k;
+			machine_to_phys[mfn + k] = pfn;
+			memset(mfn_to_virt(mfn + k), 0, PAGE_SIZE);
+		}
+	}
+	d->tot_pages = d->max_pages = b->nr_pages;
+	return 0;
+}
+
+/* Copy len bytes to the region at va (page by page through the p2m). */
+static void region_write(const struct builder *b, u64 va, const void *src, u64 len)
+{
+	const u8 *s = src;
+
+	while (len) {
+		u64 off = va & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
+
+		memcpy((u8 *)pfn_virt(b, va_pfn(b, va)) + off, s, n);
+		va += n;
+		s += n;
+		len -= n;
+	}
+}
+
+static pte_t *take_table(struct builder *b, u64 *next, u64 end, u64 type)
+{
+	u64 pfn = (*next)++;
+	struct page_info *pg;
+
+	if (pfn >= end || pfn >= b->nr_pages)
+		panic("dom0: page-table pool exhausted (layout bug)");
+	pg = &frame_table[b->p2m[pfn]];
+	pg->type_info = type | PGT_validated | 1;
+	return pfn_virt(b, pfn);
+}
+
+/* Map one guest page; intermediate tables come from the pool [*next, end). */
+static void map_guest_page(struct builder *b, u64 va, u64 mfn, bool writable, u64 *next,
+			   u64 end)
+{
+	static const u64 types[] = { 0, PGT_l1_table, PGT_l2_table, PGT_l3_table };
+	pte_t *t = b->l4;
+
+	for (unsigned int lvl = 4, shift = L4_SHIFT; lvl > 1; lvl--, shift -= 9) {
+		pte_t *e = &t[PT_INDEX(va, shift)];
+
+		if (!(*e & _PAGE_PRESENT)) {
+			pte_t *nt = take_table(b, next, end, types[lvl - 1]);
+
+			*e = virt_to_maddr(nt) | GUEST_TABLE_FLAGS;
+		}
+		t = maddr_to_virt(*e & PTE_ADDR_MASK);
+	}
+	t[PT_INDEX(va, L1_SHIFT)] = (mfn << PAGE_SHIFT) | GUEST_PTE_FLAGS |
+				    (writable ? _PAGE_RW | _PAGE_DIRTY : 0);
+}
+
+static void build_page_tables(struct builder *b)
+{
+	const struct pv_layout *l = b->l;
+	u64 pt_pfn = va_pfn(b, l->pt_va);
+	pte_t *idle = maddr_to_virt(idle_cr3);
+
+	b->next_pt_pfn = pt_pfn;
+	b->pt_pool_end = pt_pfn + l->nr_pt_frames;
+	b->l4 = take_table(b, &b->next_pt_pfn, b->pt_pool_end, PGT_l4_table);
+	frame_table[b->p2m[pt_pfn]].type_info |= PGT_pinned | 1; /* pinned: one more ref */
+	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
+		b->l4[i] = idle[i];
+
+	for (u64 va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
+		u64 pfn = va_pfn(b, va);
+		bool is_pt = pfn >= pt_pfn && pfn < b->pt_pool_end;
+
+		map_guest_page(b, va, b->p2m[pfn], !is_pt, &b->next_pt_pfn, b->pt_pool_end);
+	}
+	if (!l->p2m_in_region) {
+		u64 first = va_pfn(b, l->v_start) + l->first_p2m_pfn;
+
+		b->next_p2m_pt_pfn = first + l->p2m_pages;
+		b->p2m_pt_end = first + l->nr_p2m_frames;
+		for (u64 i = 0; i < l->p2m_pages; i++)
+			map_guest_page(b, l->p2m_va + i * PAGE_SIZE, b->p2m[first + i], true,
+				       &b->next_p2m_pt_pfn, b->p2m_pt_end);
+	}
+}
+
+static void write_p2m(struct builder *b)
+{
+	const struct pv_layout *l = b->l;
+
+	if (l->p2m_in_region) {
+		region_write(b, l->p2m_va, b->p2m, b->nr_pages * sizeof(u64));
+		return;
+	}
+	for (u64 i = 0; i < b->nr_pages; i += PAGE_SIZE / sizeof(u64)) {
+		u64 n = MIN(b->nr_pages - i, PAGE_SIZE / sizeof(u64));
+
+		memcpy(pfn_virt(b, l->first_p2m_pfn + i / (PAGE_SIZE / sizeof(u64))), &b->p2m[i],
+		       n * sizeof(u64));
+	}
+}
+
+static void load_kernel(struct builder *b, const struct pv_image *pi, const u8 *img)
+{
+	for (unsigned int i = 0; i < pi->nr_segs; i++) {
+		const struct pv_segment *s = &pi->segs[i];
+
+		region_write(b, s->va, img + s->file_off, s->filesz);
+		/* the rest of memsz is already zero: every frame was cleared */
+	}
+}
+
+/* Xen's 64-bit hypercall page: 32-byte stubs; iret's pushes what do_iret reads. */
+static void write_hypercall_page(struct builder *b, u64 va)
+{
+	u8 page[PAGE_SIZE];
+
+	memset(page, 0xcc, sizeof(page));
+	for (unsigned int i = 0; i < PAGE_SIZE / 32; i++) {
+		u8 *p = page + i * 32;
+
+		if (i == __HYPERVISOR_iret) {
+			static const u8 stub[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 23, 0, 0, 0,
+						   0x0f, 0x05 };
+
+			memcpy(p, stub, sizeof(stub));
+			continue;
+		}
+		const u8 stub[] = { 0x51, 0x41, 0x53, 0xb8, (u8)i, 0, 0, 0, 0x0f, 0x05,
+				    0x41, 0x5b, 0x59, 0xc3 };
+
+		memcpy(p, stub, sizeof(stub));
+	}
+	region_write(b, va, page, sizeof(page));
+}
+
+static void module_cmdline(const struct boot_module *m, char *out, size_t len)
+{
+	strlcpy(out, m->cmdline, len);
+	if (boot_info.protocol == 1)
+		boot_cmdline_drop_image(out); /* multiboot1 loaders put the file name first */
+}
+
+static void write_start_info(struct builder *b, const struct pv_image *pi,
+			     const struct boot_info *bi)
+{
+	const struct pv_layout *l = b->l;
+	struct start_info *si = pfn_virt(b, va_pfn(b, l->start_info_va));
+
+	strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
+	si->nr_pages = b->nr_pages;
+	si->shared_info = b->d->arch.shared_info_mfn << PAGE_SHIFT;
+	si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+	si->pt_base = l->pt_va;
+	si->nr_pt_frames = l->nr_pt_frames;
+	si->mfn_list = l->p2m_va;
+	si->first_p2m_pfn = l->first_p2m_pfn;
+	si->nr_p2m_frames = l->nr_p2m_frames;
+	if (l->initrd_pages) {
+		si->mod_start = l->initrd_mapped ? l->initrd_va : l->initrd_pfn;
+		si->mod_len = bi->modules[1].end - bi->modules[1].start;
+		if (!l->initrd_mapped)
+			si->flags |= SIF_MOD_START_PFN;
+	}
+	module_cmdline(&bi->modules[0], (char *)si->cmd_line, sizeof(si->cmd_line));
+	b->d->arch.start_info_mfn = b->p2m[va_pfn(b, l->start_info_va)];
+}
+
+static void load_initrd(struct builder *b, const struct boot_info *bi)
+{
+	const struct pv_layout *l = b->l;
+	const struct boot_module *m = &bi->modules[1];
+	const u8 *src = maddr_to_virt(m->start);
+	u64 len = m->end - m->start;
+
+	if (l->initrd_mapped) {
+		region_write(b, l->initrd_va, src, len);
+		return;
+	}
+	for (u64 off = 0; off < len; off += PAGE_SIZE)
+		memcpy(pfn_virt(b, l->initrd_pfn + off / PAGE_SIZE), src + off,
+		       MIN(len - off, PAGE_SIZE));
+}
+
+static int setup_shared_info(struct domain *d)
+{
+	u64 mfn = buddy_alloc(&machine_frames, 0);
+	struct shared_info *s;
+
+	if (mfn == MFN_INVALID)
+		return -ENOMEM;
+	s = mfn_to_virt(mfn);
+	memset(s, 0, PAGE_SIZE);
+	frame_table[mfn].owner = d->domid;
+	frame_table[mfn].type_info = PGT_none;
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		s->vcpu_info[i].evtchn_upcall_mask = 1;
+	time_fill_vcpu_time(&s->vcpu_info[0].time);
+	d->arch.shared_info = s;
+	d->arch.shared_info_mfn = mfn;
+	return 0;
+}
+
+static void setup_vcpu0(struct builder *b, const struct pv_image *pi)
+{
+	struct vcpu *v = b->d->vcpus[0];
+	struct cpu_regs *r = &v->arch.user_regs;
+
+	memset(r, 0, sizeof(*r));
+	r->rip = pi->entry;
+	r->cs = FLAT_KERNEL_CS;
+	r->ss = FLAT_KERNEL_SS;
+	r->rsp = b->l->stack_va + PAGE_SIZE;
+	r->rsi = b->l->start_info_va;
+	r->rflags = X86_EFLAGS_IF | 2;
+	v->arch.kernel_mode = true;
+	v->arch.guest_table = b->p2m[va_pfn(b, b->l->pt_va)];
+	v->arch.vcpu_info = &b->d->arch.shared_info->vcpu_info[0];
+	v->arch.cr4_shadow = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	v->state = VCPU_RUNNABLE;
+}
+
+static int plan(const struct boot_info *bi, struct pv_image *pi, struct pv_layout *l)
+{
+	const struct boot_module *m = &bi->modules[0];
+	struct pv_layout_req req = { .img = pi, .is_dom0 = true };
+	u64 avail = buddy_free_pages(&machine_frames) << PAGE_SHIFT;
+	char why[160];
+	int rc;
+
+	if (!directmap_mapped(m->start, m->end - m->start)) {
+		printk(KERN_ERR "dom0: module 0 at %#llx is outside mapped memory\n",
+		       (unsigned long long)m->start);
+		return -EINVAL;
+	}
+	rc = pv_image_parse(maddr_to_virt(m->start), m->end - m->start, pi, why, sizeof(why));
+	if (rc) {
+		printk(KERN_ERR "dom0: cannot boot module 0 (\"%s\"): %s\n", m->cmdline, why);
+		return rc;
+	}
+	if (!pv_image_supports_dom0(pi)) {
+		printk(KERN_ERR "dom0: the kernel does not declare dom0 support "
+				"(XEN_ELFNOTE_SUPPORTED_FEATURES bit 11)\n");
+		return -EINVAL;
+	}
+	if (bi->nr_modules > 1)
+		req.initrd_len = bi->modules[1].end - bi->modules[1].start;
+	req.nr_pages = (opt_dom0_mem ? opt_dom0_mem
+				     : MIN((u64)DOM0_MEM_DEFAULT, avail - DOM0_MEM_RESERVE)) >>
+		       PAGE_SHIFT;
+	if (req.nr_pages << PAGE_SHIFT > avail - MB(4)) {
+		printk(KERN_ERR "dom0: dom0_mem=%lluM is more than the %llu MiB free\n",
+		       (unsigned long long)(req.nr_pages >> 8), (unsigned long long)(avail >> 20));
+		return -ENOMEM;
+	}
+	rc = pv_layout_plan(&req, l);
+	if (rc) {
+		printk(KERN_ERR "dom0: no valid start-of-day layout for %llu MiB (error %d)\n",
+		       (unsigned long long)(req.nr_pages >> 8), rc);
+		return rc;
+	}
+	printk("dom0: %s kernel (%s %s), entry %#llx, %llu MiB\n", pi->loader,
+	       pi->guest_os, pi->guest_version, (unsigned long long)pi->entry,
+	       (unsigned long long)(req.nr_pages >> 8));
+	pv_layout_print(l, "dom0:");
+	return 0;
+}
+
+/**
+ * dom0_build - build dom0 from boot module 0 (the kernel) and module 1 (its initrd).
+ * Returns 0 with *out set, -EAGAIN for a dry run, or a negative errno after printing what
+ * was wrong (nothing is left allocated for a bad image or layout).
+ */
+int dom0_build(const struct boot_info *bi, struct domain **out)
+{
+	static struct pv_image pi;
+	static struct pv_layout l;
+	struct builder b = { .l = &l };
+	int rc;
+
+	rc = plan(bi, &pi, &l);
+	if (rc)
+		return rc;
+	if (opt_dom0_dryrun) {
+		printk("dom0: dry run (dom0_dryrun): not starting dom0\n");
+		return -EAGAIN;
+	}
+	b.nr_pages = l.nr_pages;
+	b.d = domain_create(0, 1, true);
+	if (!b.d)
+		return -ENOMEM;
+	b.d->trace_hypercalls = hypercall_trace_enabled();
+	rc = allocate_memory(&b);
+	if (rc || (rc = setup_shared_info(b.d))) {
+		printk(KERN_ERR "dom0: out of memory while building\n");
+		return rc;
+	}
+	build_page_tables(&b);
+	write_p2m(&b);
+	load_kernel(&b, &pi, maddr_to_virt(bi->modules[0].start));
+	if (l.initrd_pages)
+		load_initrd(&b, bi);
+	if (pi.has_hypercall_page) {
+		write_hypercall_page(&b, pi.hypercall_page);
+		b.d->arch.hypercall_page_va = pi.hypercall_page;
+	}
+	write_start_info(&b, &pi, bi);
+	setup_vcpu0(&b, &pi);
+	xfree(b.p2m);
+	b.d->state = DOMAIN_RUNNING;
+	*out = b.d;
+	return 0;
+}

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small per-vCPU hypercalls: stack_switch, fpu_taskswitch, set_segment_base, vm_assist,
+ * debug registers, and the descriptor-table calls set_gdt and update_descriptor with
+ * Xen's descriptor rules (code and data segments are fine with their DPL raised to 3,
+ * type 0 is fine, call gates only to guest code, everything else is refused).
+ * mmuext_op serves the few commands PV kernels need before the full PV MMU exists.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/guest_access.h>
+#include <kestrel/lib.h>
+#include <kestrel/kernel.h>
+#include <kestrel/mm.h>
+#include <kestrel/printk.h>
+#include <kestrel/time.h>
+#include <public/vcpu.h>
+#include <asm/x86.h>
+#include "../arch-x86.h"
+#include "pv.h"
+
+#define SEG_P (1U << 15)
+#define SEG_S (1U << 12)
+#define SEG_DPL (3U << 13)
+#define SEG_TYPE (0xfU << 8)
+#define SEG_TYPE_CALL_GATE (0xcU << 8)
+
+/* Debug registers are kept per vCPU; not loaded into the hardware yet. */
+static u64 debugreg[MAX_VCPUS][8];
+
+long do_stack_switch(u64 ss, u64 sp)
+{
+	struct vcpu *v = current();
+
+	v->arch.kernel_ss = ss | 3;
+	v->arch.kernel_sp = sp;
+	return 0;
+}
+
+long do_fpu_taskswitch(u64 set)
+{
+	struct vcpu *v = current();
+
+	v->arch.fpu_ts = set != 0;
+	if (set)
+		write_cr0(read_cr0() | X86_CR0_TS);
+	else
+		write_cr0(read_cr0() & ~X86_CR0_TS);
+	return 0;
+}
+
+/* Load a user GS selector: its base becomes the user GS base; a bad one loads null. */
+static long load_user_gs_selector(struct vcpu *v, u16 sel)
+{
+	u64 kernel_base = rdmsr(MSR_GS_BASE);
+
+	if (!load_gs_selector(sel))
+		load_gs_selector(0);
+	v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+	wrmsr(MSR_GS_BASE, kernel_base);
+	return 0;
+}
+
+long do_set_segment_base(u64 which, u64 base)
+{
+	struct vcpu *v = current();
+
+	switch (which) {
+	case SEGBASE_FS:
+		if (!is_canonical(base))
+			return -EINVAL;
+		wrmsr(MSR_FS_BASE, base);
+		return 0;
+	case SEGBASE_GS_USER:
+		if (!is_canonical(base))
+			return -EINVAL;
+		v->arch.gs_base_user = base;
+		return 0;
+	case SEGBASE_GS_KERNEL:
+		if (!is_canonical(base))
+			return -EINVAL;
+		wrmsr(MSR_GS_BASE, base);
+		v->arch.gs_base_kernel = base;
+		return 0;
+	case SEGBASE_GS_USER_SEL:
+		return load_user_gs_selector(v, (u16)base);
+	default:
+		return -EINVAL;
+	}
+}
+
+#define VMASST_VALID                                                                           \
+	((1ULL << VMASST_TYPE_4gb_segments) | (1ULL << VMASST_TYPE_4gb_segments_notify) |      \
+	 (1ULL << VMASST_TYPE_writable_pagetables) | (1ULL << VMASST_TYPE_pae_extended_cr3) |  \
+	 (1ULL << VMASST_TYPE_architectural_iopl) | (1ULL << VMASST_TYPE_runstate_update_flag) | \
+	 (1ULL << VMASST_TYPE_m2p_strict))
+
+long do_vm_assist(u64 cmd, u64 type)
+{
+	struct vcpu *v = current();
+
+	if (type >= 64 || !(VMASST_VALID & (1ULL << type)))
+		return -EINVAL;
+	switch (cmd) {
+	case VMASST_CMD_enable:
+		v->arch.vm_assist |= 1ULL << type;
+		return 0;
+	case VMASST_CMD_disable:
+		v->arch.vm_assist &= ~(1ULL << type);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_set_debugreg(u64 reg, u64 value)
+{
+	struct vcpu *v = current();
+
+	if (reg > 7 || reg == 4 || reg == 5)
+		return -EINVAL;
+	if (reg < 4 && !guest_range_ok(value, 8))
+		return -EPERM;
+	debugreg[v->vcpu_id][reg] = value;
+	return 0;
+}
+
+/* A #DB for the guest: remember DR6 for get_debugreg(6), clear the hardware's. */
+void pv_record_dr6(struct vcpu *v)
+{
+	u64 dr6;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	debugreg[v->vcpu_id][6] = dr6;
+	__asm__ volatile("mov %0, %%dr6" ::"r"(0xffff0ff0UL));
+}
+
+long do_get_debugreg(u64 reg)
+{
+	struct vcpu *v = current();
+
+	if (reg > 7 || reg == 4 || reg == 5)
+		return -EINVAL;
+	return (long)debugreg[v->vcpu_id][reg];
+}
+
+/* Xen's descriptor rules for 64-bit PV guests; fixes the DPL in place. */
+static bool check_descriptor(u64 *desc)
+{
+	u32 a = (u32)*desc, b = (u32)(*desc >> 32);
+
+	if (!(b & SEG_P))
+		return true;
+	b |= SEG_DPL; /* every guest segment is ring 3 */
+	if (!(b & SEG_S)) {
+		if (!(b & SEG_TYPE))
+			goto good; /* type 0: the second half of a call gate */
+		if ((b & SEG_TYPE) != SEG_TYPE_CALL_GATE || (b & 0xff))
+			return false;
+		if ((a >> 16) >= (FIRST_RESERVED_GDT_ENTRY << 3) &&
+		    (a >> 16 | 3) != FLAT_RING3_CS64)
+			return false;
+		a |= 3 << 16; /* the gate's target selector at RPL 3 */
+	}
+good:
+	*desc = ((u64)b << 32) | a;
+	return true;
+}
+
+static bool frame_is_guests(const struct domain *d, u64 mfn)
+{
+	return mfn < nr_machine_frames && frame_table[mfn].owner == d->domid;
+}
+
+/* May the frame hold descriptors? Not while it is a page table (or not the guest's). */
+static bool frame_takes_desc(const struct domain *d, u64 mfn)
+{
+	u64 type = frame_table[mfn].type_info & PGT_type_mask;
+
+	return frame_is_guests(d, mfn) &&
+	       (type == PGT_none || type == PGT_writable || type == PGT_seg_desc);
+}
+
+long do_update_descriptor(u64 maddr, u64 desc)
+{
+	struct vcpu *v = current();
+	u64 mfn = maddr >> PAGE_SHIFT;
+
+	if ((maddr & 7) || !check_descriptor(&desc))
+		return -EINVAL;
+	if (!frame_takes_desc(v->domain, mfn))
+		return -EINVAL;
+	*(u64 *)maddr_to_virt(maddr) = desc;
+	return 0;
+}
+
+/*
+ * set_gdt: the frames must be the guest's and free of writable mappings. Every frame of a
+ * PV guest is mapped writable at start of day except its page tables, so until the PV
+ * MMU lets guests remap pages this accepts only an empty GDT.
+ */
+long do_set_gdt(u64 list, u64 entries)
+{
+	struct vcpu *v = current();
+	unsigned int nr = (entries + 511) / 512;
+	u64 frames[FIRST_RESERVED_GDT_PAGE];
+
+	if (entries > FIRST_RESERVED_GDT_ENTRY)
+		return -EINVAL;
+	if (copy_from_guest(frames, list, nr * sizeof(u64)))
+		return -EFAULT;
+	for (unsigned int i = 0; i < nr; i++) {
+		u64 type = frame_table[frames[i] < nr_machine_frames ? frames[i] : 0].type_info;
+
+		if (!frame_is_guests(v->domain, frames[i]) ||
+		    (type & PGT_type_mask) != PGT_seg_desc)
+			return -EINVAL;
+	}
+	memcpy(v->arch.gdt_frames, frames, nr * sizeof(u64));
+	v->arch.gdt_ents = entries;
+	return 0;
+}
+
+static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+	switch (op->cmd) {
+	case MMUEXT_NEW_USER_BASEPTR:
+		if (op->arg1.mfn && (!frame_is_guests(v->domain, op->arg1.mfn) ||
+				     (frame_table[op->arg1.mfn].type_info & PGT_type_mask) !=
+					     PGT_l4_table))
+			return -EINVAL;
+		v->arch.guest_table_user = op->arg1.mfn;
+		return 0;
+	case MMUEXT_TLB_FLUSH_LOCAL:
+		flush_tlb_all_local();
+		return 0;
+	case MMUEXT_INVLPG_LOCAL:
+		if (guest_range_ok(op->arg1.linear_addr, 1))
+			invlpg(op->arg1.linear_addr);
+		return 0;
+	default:
+		return -ENOSYS; /* the rest comes with the PV MMU */
+	}
+}
+
+long do_mmuext_op(u64 ops, u64 count, u64 pdone, u64 domid)
+{
+	struct vcpu *v = current();
+	struct mmuext_op op;
+	u64 done = 0;
+	long rc = 0;
+
+	if (domid != DOMID_SELF && domid != v->domain->domid)
+		return -ESRCH;
+	for (; done < count; done++, ops += sizeof(op)) {
+		if (copy_from_guest(&op, ops, sizeof(op))) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = mmuext_one(v, &op);
+		if (rc)
+			break;
+	}
+	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+		return -EFAULT;
+	return rc;
+}
+
+u64 arch_hypervisor_virt_start(void)
+{
+	return HYPERVISOR_VIRT_START;
+}
+
+/* VCPUOP_register_vcpu_info: move v's vcpu_info into a frame of its own domain. */
+int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset)
+{
+	struct vcpu_info *nv;
+	u64 type;
+
+	if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
+		return -ENXIO;
+	if (v->arch.vcpu_info_moved || (v != current() && v->state != VCPU_DOWN))
+		return -EINVAL;
+	if (!frame_is_guests(v->domain, mfn))
+		return -EINVAL;
+	type = frame_table[mfn].type_info & PGT_type_mask;
+	if (type != PGT_none && type != PGT_writable)
+		return -EINVAL;
+	nv = (struct vcpu_info *)((u8 *)mfn_to_virt(mfn) + offset);
+	memcpy(nv, v->arch.vcpu_info, sizeof(*nv));
+	/* Everything pending once, so nothing raised during the move is lost. */
+	nv->evtchn_upcall_pending = 1;
+	nv->evtchn_pending_sel = ~0UL;
+	v->arch.vcpu_info = nv;
+	v->arch.vcpu_info_moved = true;
+	return 0;
+}
+
+/* Write v's runstate area (best effort: an unmapped area is skipped, as Xen does). */
+void arch_vcpu_update_runstate(struct vcpu *v)
+{
+	struct vcpu_runstate_info rs;
+
+	if (!v->arch.runstate_area || v != current())
+		return;
+	memset(&rs, 0, sizeof(rs));
+	rs.state = v->state == VCPU_RUNNING ? RUNSTATE_running : RUNSTATE_offline;
+	rs.state_entry_time = now_ns();
+	rs.time[RUNSTATE_running] = rs.state_entry_time;
+	copy_to_guest(v->arch.runstate_area, &rs, sizeof(rs));
+}
+
+/* Build dom0 and run it on this CPU; returns only if dom0 could not be built. */
+int arch_start_dom0(void)
+{
+	struct domain *d;
+	int rc;
+
+	pv_traps_init();
+	rc = dom0_build(&boot_info, &d);
+	if (rc)
+		return rc;
+	dom0 = d;
+	printk("dom0: starting\n");
+	pv_run_vcpu(d->vcpus[0]);
+}

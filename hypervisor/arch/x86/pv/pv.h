@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The 64-bit PV CPU model, one block per source file (arch/x86/pv/).
+ */
+#ifndef ARCH_X86_PV_H
+#define ARCH_X86_PV_H
+
+#include <kestrel/domain.h>
+#include <kestrel/hypercall.h>
+#include <asm/percpu.h>
+#include <asm/regs.h>
+
+#define VECTOR_SYSCALL 0x100
+#define VECTOR_SYSCALL32 0x101
+#define VECTOR_INT80 0x80
+
+/* Hypercall handlers return this to say "the frame is already what the guest gets". */
+#define HYPERCALL_NO_RETURN_VALUE ((long)0x8000000000000001LL)
+
+static inline struct vcpu *current(void)
+{
+	return this_cpu()->curr;
+}
+
+/* The running guest's registers: the frame at the top of this CPU's stack. */
+static inline struct cpu_regs *guest_regs(void)
+{
+	return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
+}
+
+static inline bool is_canonical(u64 va)
+{
+	return (u64)((s64)(va << 16) >> 16) == va;
+}
+
+/* entry.S */
+void syscall_entry(void);
+void syscall32_entry(void);
+void __noreturn pv_start_frame(struct cpu_regs *dst, const struct cpu_regs *src);
+
+/* traps.c: exceptions, bounces, modes, iret, trap table, callbacks */
+void pv_exception(struct cpu_regs *regs);
+int pv_bounce(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool has_error,
+	      u64 error, u64 handler, bool mask_events);
+void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector, bool has_error,
+		    u64 error);
+void pv_user_syscall(struct vcpu *v, struct cpu_regs *regs);
+void pv_toggle_mode(struct vcpu *v);
+void pv_load_cr3(struct vcpu *v);
+void pv_exit_to_guest(struct cpu_regs *regs);
+void __noreturn pv_run_vcpu(struct vcpu *v);
+long do_iret(void);
+long do_set_trap_table(u64 traps);
+long do_set_callbacks(u64 event, u64 failsafe, u64 syscall);
+long do_callback_op(u64 cmd, u64 arg);
+void pv_traps_init(void);
+
+/* emulate.c: privileged instructions and forced CPUID */
+bool pv_emulate_priv_op(struct vcpu *v, struct cpu_regs *regs);
+bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
+void pv_cpuid(u32 leaf, u32 subleaf, u32 out[4]);
+
+/* hypercall.c: dispatch, multicall, tracing */
+void do_syscall(struct cpu_regs *regs);
+long do_multicall(u64 list, u64 nr);
+bool hypercall_trace_enabled(void);
+
+/* misc.c: segment bases, stacks, FPU, descriptors, assists */
+long do_stack_switch(u64 ss, u64 sp);
+long do_fpu_taskswitch(u64 set);
+long do_set_segment_base(u64 which, u64 base);
+long do_vm_assist(u64 cmd, u64 type);
+long do_set_gdt(u64 frames, u64 entries);
+long do_update_descriptor(u64 maddr, u64 desc);
+long do_set_debugreg(u64 reg, u64 value);
+long do_get_debugreg(u64 reg);
+void pv_record_dr6(struct vcpu *v);
+long do_mmuext_op(u64 ops, u64 count, u64 done, u64 domid);
+
+/* usercopy.S */
+bool load_gs_selector(u16 sel);
+
+/* mm.c */
+long do_update_va_mapping(u64 va, u64 val, u64 flags);
+long do_memory_op(u64 cmd, u64 arg);
+
+/* dom0_build.c */
+int dom0_build(const struct boot_info *bi, struct domain **out);
+
+#endif

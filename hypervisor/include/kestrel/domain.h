@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Domains and vCPUs (common/domain.c).
+ *
+ * Life cycle of a domain: CREATED (being built) -> RUNNING -> SHUTDOWN (the guest asked,
+ * with a reason) or CRASHED (the hypervisor killed it, with a recorded reason) -> DYING
+ * (being torn down). PAUSED is a RUNNING domain whose vCPUs do not run.
+ * A vCPU is DOWN (not initialised or brought down), RUNNABLE, RUNNING, BLOCKED or PAUSED.
+ *
+ * Locking: d->lock protects the state fields of the domain and its vCPUs; the hypercall
+ * trace ring is written only by the CPU running the domain's vCPU.
+ * Lifetime: domains are allocated from the heap by domain_create() and live until
+ * domain_destroy(); dom0 lives for the life of the machine.
+ */
+#ifndef KESTREL_DOMAIN_H
+#define KESTREL_DOMAIN_H
+
+#include <kestrel/types.h>
+#include <kestrel/list.h>
+#include <kestrel/spinlock.h>
+#include <asm/domain.h>
+
+#define MAX_VCPUS 32
+#define HYPERCALL_TRACE_LEN 16
+
+enum domain_state {
+	DOMAIN_CREATED,
+	DOMAIN_RUNNING,
+	DOMAIN_PAUSED,
+	DOMAIN_SHUTDOWN,
+	DOMAIN_CRASHED,
+	DOMAIN_DYING,
+};
+
+enum vcpu_state {
+	VCPU_DOWN,
+	VCPU_RUNNABLE,
+	VCPU_RUNNING,
+	VCPU_BLOCKED,
+	VCPU_PAUSED,
+};
+
+struct hypercall_record {
+	bool valid;
+	u64 nr;
+	u64 args[5];
+	s64 result;
+};
+
+struct domain;
+
+struct vcpu {
+	unsigned int vcpu_id;
+	struct domain *domain;
+	enum vcpu_state state;
+	struct arch_vcpu arch; /* registers, mode, trap table, callbacks... (asm/domain.h) */
+};
+
+struct domain {
+	u16 domid;
+	bool is_privileged;        /* dom0: I/O, console read, privileged hypercalls */
+	enum domain_state state;
+	unsigned int shutdown_reason; /* SHUTDOWN_* when state is SHUTDOWN */
+	unsigned int shutdown_code;   /* SCHEDOP_shutdown_code, reported on shutdown */
+	char crash_reason[160];       /* why the hypervisor crashed it */
+	spinlock_t lock;
+
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[MAX_VCPUS];
+
+	struct list_head page_list; /* frames the domain owns, through page_info.list */
+	u64 tot_pages, max_pages;
+
+	/* console_io write rate limit: a token bucket in bytes */
+	u64 console_tokens, console_last_ns;
+	bool console_suppressed;
+
+	bool trace_hypercalls;
+	unsigned int trace_next; /* next slot of the ring below */
+	struct hypercall_record trace[HYPERCALL_TRACE_LEN];
+
+	struct arch_domain arch;
+};
+
+extern struct domain *dom0;
+
+/* Allocate a domain with nr_vcpus vCPUs (all DOWN); NULL on exhaustion or bad input. */
+struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged);
+
+/* The guest asked to stop (SCHEDOP_shutdown): record the reason and stop its vCPUs. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * The hypervisor kills the domain: record the reason, print its state (reason, registers
+ * of the current vCPU, last hypercalls) and stop its vCPUs.
+ */
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+const char *domain_state_name(enum domain_state s);
+const char *shutdown_reason_name(unsigned int reason);
+
+/* Remember one hypercall for the post-mortem (and print it when tracing). */
+void hypercall_trace(struct domain *d, const struct hypercall_record *r);
+void domain_dump_trace(const struct domain *d);
+
+/* Architecture hooks for domain.c */
+void arch_vcpu_dump(const struct vcpu *v);
+void arch_domain_stopped(struct domain *d); /* the domain has no more runnable vCPUs */
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hypercalls implemented in common code, and what they need from the architecture.
+ * Handlers take the raw argument registers and return a long: >= 0 or a negative Xen errno.
+ */
+#ifndef KESTREL_HYPERCALL_H
+#define KESTREL_HYPERCALL_H
+
+#include <kestrel/domain.h>
+
+/* common/version.c */
+long do_xen_version(u64 cmd, u64 arg);
+/* common/console.c */
+long do_console_io(u64 cmd, u64 count, u64 buf);
+void console_guest_write(struct domain *d, const char *s, size_t len);
+/* common/schedop.c */
+long do_sched_op(u64 cmd, u64 arg);
+/* common/vcpu_op.c */
+long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg);
+
+/* Architecture hooks */
+struct vcpu *arch_current_vcpu(void);
+/* Move v's vcpu_info to (mfn, offset) in a frame its domain owns; 0 or -errno. */
+int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset);
+/* Write v's runstate to its registered area, if any. */
+void arch_vcpu_update_runstate(struct vcpu *v);
+u64 arch_hypervisor_virt_start(void);
+
+#endif
