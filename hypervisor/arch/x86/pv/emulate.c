@@ -16,6 +16,10 @@
 
 #define MAX_INSN 15
 #define MSR_MISC_ENABLE 0x1a0
+#define MSR_TSC 0x10
+#define MSR_PERF_CAPABILITIES 0x345
+#define XEN_PAT 0x0000050100070406ULL /* the PAT PV guests see, as Xen defines it */
+#define GUEST_EFER (EFER_SCE | EFER_LME | (1UL << 10) /* LMA */ | EFER_NXE)
 #define MSR_TSC_AUX 0xc0000103
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
@@ -149,10 +153,22 @@ static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
 		*val = v->arch.gs_base_user;
 		return true;
 	case MSR_EFER:
-		*val = EFER_SCE | EFER_LME | (1UL << 10) /* LMA */ | EFER_NXE;
+		*val = GUEST_EFER;
 		return true;
 	case MSR_PAT:
-		*val = rdmsr(MSR_PAT);
+		*val = XEN_PAT;
+		return true;
+	case MSR_APIC_BASE:
+		*val = 0xfee00000UL | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+		return true;
+	case MSR_PERF_CAPABILITIES:
+		*val = 0;
+		return true;
+	case MSR_TSC:
+		*val = rdtsc();
+		return true;
+	case MSR_TSC_AUX:
+		*val = v->arch.tsc_aux;
 		return true;
 	case MSR_MISC_ENABLE:
 		*val = (1UL << 0) | (1UL << 11) | (1UL << 12); /* fast strings, no BTS/PEBS */
@@ -180,6 +196,14 @@ static bool write_msr(struct vcpu *v, u32 msr, u64 val)
 		if (!is_canonical(val))
 			return false;
 		v->arch.gs_base_user = val;
+		return true;
+	case MSR_EFER:
+		return val == GUEST_EFER; /* only its own value */
+	case MSR_TSC_AUX:
+		if (val >> 32)
+			return false;
+		v->arch.tsc_aux = val;
+		wrmsr(MSR_TSC_AUX, val);
 		return true;
 	default:
 		return false;

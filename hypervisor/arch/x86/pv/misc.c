@@ -40,6 +40,7 @@ long do_fpu_taskswitch(u64 set)
 {
 	struct vcpu *v = current();
 
+	set = (u32)set; /* an int in the ABI */
 	v->arch.fpu_ts = set != 0;
 	if (set)
 		write_cr0(read_cr0() | X86_CR0_TS);
@@ -64,7 +65,7 @@ long do_set_segment_base(u64 which, u64 base)
 {
 	struct vcpu *v = current();
 
-	switch (which) {
+	switch ((u32)which) { /* an unsigned int in the ABI */
 	case SEGBASE_FS:
 		if (!is_canonical(base))
 			return -EINVAL;
@@ -82,7 +83,7 @@ long do_set_segment_base(u64 which, u64 base)
 		v->arch.gs_base_kernel = base;
 		return 0;
 	case SEGBASE_GS_USER_SEL:
-		return load_user_gs_selector(v, (u16)base);
+		return load_user_gs_selector(v, (u16)base | 3); /* guest selectors are RPL 3 */
 	default:
 		return -EINVAL;
 	}

@@ -44,6 +44,7 @@ struct arch_vcpu {
 	u64 cr4_shadow;  /* what the guest believes CR4 holds */
 	unsigned int iopl; /* virtual IOPL (PHYSDEVOP_set_iopl) */
 	u64 vm_assist;   /* VMASST_TYPE_* bits enabled */
+	u64 tsc_aux;     /* what RDTSCP returns in ECX */
 
 	struct vcpu_info *vcpu_info; /* the hypervisor's view of the current vcpu_info */
 	bool vcpu_info_moved;        /* VCPUOP_register_vcpu_info done */
