@@ -230,6 +230,8 @@ int pv_layout_plan(const struct pv_layout_req *req, struct pv_layout *out)
 		rc = plan_init_p2m(&p);
 	if (!rc)
 		rc = plan_pfns(&p);
+	if (rc)
+		memset(out, 0, sizeof(*out)); /* no half-made plan for a careless caller */
 	return rc;
 }
 

@@ -17,10 +17,13 @@ Suite *buddy_suite(void);
 Suite *heap_suite(void);
 Suite *timer_suite(void);
 Suite *time_suite(void);
+Suite *pvimage_suite(void);
+Suite *pvlayout_suite(void);
 
 static Suite *(*const suites[])(void) = {
 	fmt_suite,     printk_suite, cmdline_suite, serial_spec_suite, multiboot_suite,
-	buddy_suite,   heap_suite,   timer_suite,   time_suite,
+	buddy_suite,   heap_suite,   timer_suite,   time_suite,       pvimage_suite,
+	pvlayout_suite,
 };
 
 int main(void)

@@ -66,7 +66,8 @@ struct pv_layout {
  * Plan the layout of req into *out (cleared first). Returns 0, -EINVAL for bad inputs
  * (no image, nr_pages 0, inconsistent image, INIT_P2M overlapping the region or outside
  * usable address space), -E2BIG when the region would exceed PV_LAYOUT_MAX_REGION or
- * nr_pages PV_LAYOUT_MAX_PAGES, -ENOMEM when nr_pages cannot hold it all.
+ * nr_pages PV_LAYOUT_MAX_PAGES, -ENOMEM when nr_pages cannot hold it all. On failure *out
+ * is left zeroed.
  */
 int pv_layout_plan(const struct pv_layout_req *req, struct pv_layout *out);
 
