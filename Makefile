@@ -126,7 +126,7 @@ include tests/unit/unit.mk
 -include tests/guests/guests.mk
 -include tests/abi/abi.mk
 
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) $(ABI_BIN) $(ABI_FREE_OBJ)
 	$(Q)bash tests/run-tests.sh
 
 boot-tests: all

@@ -28,6 +28,8 @@ run_suite() {
 start=$(date +%s)
 echo "== unit tests (host, Check)"
 run_suite unit build/unit/unit-tests
+echo "== ABI layout (guest-abi/ against Xen's sizes and offsets)"
+run_suite abi build/abi/layout
 echo "== boot tests (QEMU, TCG)"
 run_suite boot bash tests/boot/run-boot-tests.sh
 echo "== $(($(date +%s) - start)) s"

@@ -106,8 +106,10 @@
  * VCPUOP_register_vcpu_info (arg: struct vcpu_register_vcpu_info *, IN)
  *   Move the vCPU's struct vcpu_info out of shared_info into the guest
  *   frame mfn at byte offset. The current contents are copied there (for a
- *   vCPU >= 32, which had none, it starts zeroed with events masked); from
- *   then on the hypervisor uses only the new copy. Allowed for the calling
+ *   vCPU >= 32, which had none, it starts zeroed with events masked), then
+ *   evtchn_pending_sel is set to ~0 and evtchn_upcall_pending to 1 so that
+ *   nothing raised during the move is lost (one spurious upcall); from then
+ *   on the hypervisor uses only the new copy. Allowed for the calling
  *   vCPU or for a vCPU that is down, and only once per vCPU. The frame gets
  *   a writable type reference, so it cannot become a page table while
  *   registered. Returns 0.

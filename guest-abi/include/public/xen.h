@@ -329,12 +329,12 @@
 #define VMASST_CMD_disable		1
 
 #define VMASST_TYPE_4gb_segments	0	/* 32-bit guests: emulate 4 GiB segs */
-#define VMASST_TYPE_4gb_segments_notify	1	/* 32-bit guests: #GP on such accesses */
+#define VMASST_TYPE_4gb_segments_notify	1	/* 32-bit guests: vector 15 on such use */
 #define VMASST_TYPE_writable_pagetables	2	/* ptwr; emulated whether set or not */
 #define VMASST_TYPE_pae_extended_cr3	3	/* 32-bit PAE: L3 above 4 GiB */
-#define VMASST_TYPE_architectural_iopl	4	/* guest IOPL follows RFLAGS.IOPL */
+#define VMASST_TYPE_architectural_iopl	4	/* iret's RFLAGS.IOPL sets the guest IOPL */
 #define VMASST_TYPE_runstate_update_flag 5	/* XEN_RUNSTATE_UPDATE in entry time */
-#define VMASST_TYPE_m2p_strict		32	/* hide user M2P entries of others */
+#define VMASST_TYPE_m2p_strict		32	/* hide the M2P from guest user mode */
 
 #define MAX_VMASST_TYPE			3
 
