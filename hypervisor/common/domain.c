@@ -75,6 +75,15 @@ fail:
 	return NULL;
 }
 
+/* The post-mortem: registers of the vCPUs that were running, and the last hypercalls. */
+static void dump_state(const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i]->state == VCPU_RUNNING)
+			arch_vcpu_dump(d->vcpus[i]);
+	domain_dump_trace(d);
+}
+
 static void stop_vcpus(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -94,6 +103,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	spin_unlock(&d->lock);
 	printk("d%u: shut down by the guest: %s (reason %u, code %u)\n", d->domid,
 	       shutdown_reason_name(reason), reason, d->shutdown_code);
+	dump_state(d);
 	if (d == dom0 && opt_testmode) {
 		bool clean = reason == SHUTDOWN_poweroff || reason == SHUTDOWN_reboot;
 
@@ -121,10 +131,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	spin_unlock(&d->lock);
 
 	printk(KERN_ERR "d%u: crashed by Kestrel: %s\n", d->domid, d->crash_reason);
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i]->state == VCPU_RUNNING)
-			arch_vcpu_dump(d->vcpus[i]);
-	domain_dump_trace(d);
+	dump_state(d);
 	printk(KERN_ERR "d%u: Kestrel keeps running\n", d->domid);
 	if (d == dom0 && opt_testmode) {
 		printk("testmode: dom0 crashed, exiting with the guest-crash code\n");
