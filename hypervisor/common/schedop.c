@@ -1,20 +1,131 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sched_op: yield, block, shutdown. There is one runnable vCPU per physical CPU and no
- * event source yet, so yield returns at once and block only re-enables event delivery
- * (the blocking wait arrives with event channels and the scheduler).
+ * sched_op: yield, block, poll, shutdown, watchdogs. Each physical CPU runs at most one
+ * vCPU so far and event channels are not there yet: yield returns at once, block only
+ * re-enables event delivery, and poll waits for a listed port to become pending in
+ * shared_info or for its timeout, sleeping on a timer in between.
  */
+#include <kestrel/arch.h>
 #include <kestrel/errno.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/hypercall.h>
+#include <kestrel/time.h>
+#include <kestrel/timer.h>
 #include <public/sched.h>
+
+#define POLL_MAX_PORTS 128
+#define NR_WATCHDOGS 2
+
+/* Watchdogs: per domain in principle; dom0 is the only domain so far. */
+struct watchdog {
+	struct timer t;
+	struct domain *d;
+	bool used;
+};
+static struct watchdog watchdogs[NR_WATCHDOGS];
+
+static void watchdog_fired(struct timer *t, void *data)
+{
+	struct watchdog *w = data;
+
+	domain_shutdown(w->d, SHUTDOWN_watchdog);
+}
+
+static long do_watchdog(struct domain *d, u64 arg)
+{
+	struct sched_watchdog wd;
+	struct watchdog *w;
+
+	if (copy_from_guest(&wd, arg, sizeof(wd)))
+		return -EFAULT;
+	if (wd.id == 0) {
+		for (unsigned int i = 0; i < NR_WATCHDOGS; i++) {
+			w = &watchdogs[i];
+			if (w->used)
+				continue;
+			w->used = true;
+			w->d = d;
+			timer_init(&w->t, watchdog_fired, w);
+			set_timer(&w->t, now_ns() + (u64)wd.timeout * NSEC_PER_SEC);
+			return i + 1;
+		}
+		return -ENOSPC;
+	}
+	if (wd.id > NR_WATCHDOGS || !watchdogs[wd.id - 1].used || watchdogs[wd.id - 1].d != d)
+		return -EINVAL;
+	w = &watchdogs[wd.id - 1];
+	if (!wd.timeout) {
+		stop_timer(&w->t);
+		w->used = false;
+		return 0;
+	}
+	set_timer(&w->t, now_ns() + (u64)wd.timeout * NSEC_PER_SEC);
+	return 0;
+}
+
+struct poll_wait {
+	struct timer t;
+	volatile bool expired;
+};
+
+static void poll_timeout(struct timer *t, void *data)
+{
+	((struct poll_wait *)data)->expired = true;
+}
+
+static bool any_pending(struct vcpu *v, const u32 *ports, unsigned int n)
+{
+	const struct shared_info *s = v->domain->arch.shared_info;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (ports[i] < NR_EVENT_CHANNELS &&
+		    (s->evtchn_pending[ports[i] / 64] & (1UL << (ports[i] % 64))))
+			return true;
+	return false;
+}
+
+static long do_poll(struct vcpu *v, u64 arg)
+{
+	struct sched_poll p;
+	u32 ports[POLL_MAX_PORTS];
+	struct poll_wait w = { .expired = false };
+
+	if (copy_from_guest(&p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.nr_ports > POLL_MAX_PORTS)
+		return -EINVAL;
+	if (copy_from_guest(ports, (u64)p.ports, p.nr_ports * sizeof(u32)))
+		return -EFAULT;
+	if (any_pending(v, ports, p.nr_ports) || (p.timeout && p.timeout <= now_ns()))
+		return 0;
+	timer_init(&w.t, poll_timeout, &w);
+	if (p.timeout)
+		set_timer(&w.t, p.timeout);
+	while (!w.expired && !any_pending(v, ports, p.nr_ports))
+		arch_idle();
+	stop_timer(&w.t);
+	return 0;
+}
+
+static long do_pin_override(struct domain *d, u64 arg)
+{
+	struct sched_pin_override po;
+
+	if (!d->is_privileged)
+		return -EPERM;
+	if (copy_from_guest(&po, arg, sizeof(po)))
+		return -EFAULT;
+	if (po.pcpu >= (s32)arch_nr_cpus())
+		return -EINVAL;
+	return 0; /* dom0's vCPU stays on the boot CPU: pinned there already */
+}
 
 long do_sched_op(u64 cmd, u64 arg)
 {
 	struct vcpu *v = arch_current_vcpu();
 	struct domain *d = v->domain;
 
-	switch (cmd) {
+	switch ((u32)cmd) { /* an int in the ABI */
 	case SCHEDOP_yield:
 		return 0;
 	case SCHEDOP_block:
@@ -36,8 +147,19 @@ long do_sched_op(u64 cmd, u64 arg)
 		d->shutdown_code = s.reason;
 		return 0;
 	}
-	case SCHEDOP_remote_shutdown:
+	case SCHEDOP_poll:
+		return do_poll(v, arg);
+	case SCHEDOP_remote_shutdown: {
+		struct sched_remote_shutdown rs;
+
+		if (copy_from_guest(&rs, arg, sizeof(rs)))
+			return -EFAULT;
 		return d->is_privileged ? -ESRCH : -EPERM;
+	}
+	case SCHEDOP_watchdog:
+		return do_watchdog(d, arg);
+	case SCHEDOP_pin_override:
+		return do_pin_override(d, arg);
 	default:
 		return -ENOSYS;
 	}

@@ -22,8 +22,13 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg);
 struct vcpu *arch_current_vcpu(void);
 /* Move v's vcpu_info to (mfn, offset) in a frame its domain owns; 0 or -errno. */
 int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset);
+struct vcpu_runstate_info;
+/* v's run-state accounting. */
+void arch_vcpu_runstate(struct vcpu *v, struct vcpu_runstate_info *rs);
 /* Write v's runstate to its registered area, if any. */
 void arch_vcpu_update_runstate(struct vcpu *v);
 u64 arch_hypervisor_virt_start(void);
+/* Make an NMI pending for v; delivered on its next return to the guest. */
+void arch_vcpu_send_nmi(struct vcpu *v);
 
 #endif

@@ -122,6 +122,7 @@ long do_multicall(u64 list, u64 nr)
 	if (pc->in_multicall)
 		return -EINVAL;
 	pc->in_multicall = true;
+	nr = (u32)nr; /* an unsigned int in the ABI */
 	for (u64 i = 0; i < nr; i++, list += sizeof(e)) {
 		u64 a[5];
 
@@ -130,10 +131,23 @@ long do_multicall(u64 list, u64 nr)
 			return -EFAULT;
 		}
 		memcpy(a, e.args, sizeof(a));
-		if (e.op == __HYPERVISOR_iret || e.op == __HYPERVISOR_multicall)
+		if (e.op == __HYPERVISOR_multicall) {
 			e.result = -EINVAL;
-		else
+		} else if (e.op == __HYPERVISOR_iret) {
+			/* iret ends the batch: the guest resumes at the iret context, whose RAX
+			 * is also the entry's result. */
+			if (do_iret() == HYPERCALL_NO_RETURN_VALUE) {
+				e.result = guest_regs()->rax;
+				copy_to_guest(list + offsetof(struct multicall_entry, result),
+					      &e.result, sizeof(e.result));
+				record(v, e.op, a, (long)e.result);
+				pc->in_multicall = false;
+				return HYPERCALL_NO_RETURN_VALUE;
+			}
+			e.result = -EFAULT;
+		} else {
 			e.result = call(e.op, a);
+		}
 		record(v, e.op, a, (long)e.result);
 		if (copy_to_guest(list + offsetof(struct multicall_entry, result), &e.result,
 				  sizeof(e.result))) {

@@ -151,10 +151,10 @@ static bool check_descriptor(u64 *desc)
 
 	if (!(b & SEG_P))
 		return true;
+	if (!(b & SEG_S) && !(b & SEG_TYPE))
+		return true; /* type 0: the second half of a call gate, kept as it is */
 	b |= SEG_DPL; /* every guest segment is ring 3 */
 	if (!(b & SEG_S)) {
-		if (!(b & SEG_TYPE))
-			goto good; /* type 0: the second half of a call gate */
 		if ((b & SEG_TYPE) != SEG_TYPE_CALL_GATE || (b & 0xff))
 			return false;
 		if ((a >> 16) >= (FIRST_RESERVED_GDT_ENTRY << 3) &&
@@ -162,7 +162,6 @@ static bool check_descriptor(u64 *desc)
 			return false;
 		a |= 3 << 16; /* the gate's target selector at RPL 3 */
 	}
-good:
 	*desc = ((u64)b << 32) | a;
 	return true;
 }
@@ -296,6 +295,18 @@ int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset)
 	return 0;
 }
 
+/* Run-state accounting: one vCPU per physical CPU, running since it started. */
+void arch_vcpu_runstate(struct vcpu *v, struct vcpu_runstate_info *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->state = v->state == VCPU_RUNNING	 ? RUNSTATE_running
+		    : v->state == VCPU_DOWN	 ? RUNSTATE_offline
+						 : RUNSTATE_runnable;
+	rs->state_entry_time = v->arch.run_start_ns;
+	if (v->state == VCPU_RUNNING)
+		rs->time[RUNSTATE_running] = now_ns() - v->arch.run_start_ns;
+}
+
 /* Write v's runstate area (best effort: an unmapped area is skipped, as Xen does). */
 void arch_vcpu_update_runstate(struct vcpu *v)
 {
@@ -303,10 +314,7 @@ void arch_vcpu_update_runstate(struct vcpu *v)
 
 	if (!v->arch.runstate_area || v != current())
 		return;
-	memset(&rs, 0, sizeof(rs));
-	rs.state = v->state == VCPU_RUNNING ? RUNSTATE_running : RUNSTATE_offline;
-	rs.state_entry_time = now_ns();
-	rs.time[RUNSTATE_running] = rs.state_entry_time;
+	arch_vcpu_runstate(v, &rs);
 	copy_to_guest(v->arch.runstate_area, &rs, sizeof(rs));
 }
 

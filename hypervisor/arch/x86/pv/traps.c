@@ -14,6 +14,7 @@
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
 #include <kestrel/printk.h>
+#include <kestrel/time.h>
 #include <public/callback.h>
 #include <asm/x86.h>
 #include "../arch-x86.h"
@@ -273,6 +274,7 @@ long do_iret(void)
 		regs->rcx = c.rcx;
 	}
 	v->arch.vcpu_info->evtchn_upcall_mask = !(c.rflags & X86_EFLAGS_IF);
+	v->arch.nmi_masked = false;
 	return HYPERCALL_NO_RETURN_VALUE;
 }
 
@@ -382,11 +384,29 @@ long do_set_callbacks(u64 event, u64 failsafe, u64 syscall)
 	return 0;
 }
 
-/* Before every return to a guest: a dead vCPU never goes back. */
+void arch_vcpu_send_nmi(struct vcpu *v)
+{
+	v->arch.nmi_pending = true;
+}
+
+/* A pending virtual NMI goes to the NMI callback, or else trap table vector 2. */
+static void deliver_nmi(struct vcpu *v, struct cpu_regs *regs)
+{
+	v->arch.nmi_pending = false;
+	v->arch.nmi_masked = true;
+	if (v->arch.callback[CALLBACKTYPE_nmi])
+		pv_bounce(v, regs, 2, false, 0, v->arch.callback[CALLBACKTYPE_nmi], true);
+	else
+		pv_inject_trap(v, regs, 2, false, 0);
+}
+
+/* Before every return to a guest: a dead vCPU never goes back; pending NMIs go in. */
 void pv_exit_to_guest(struct cpu_regs *regs)
 {
 	struct vcpu *v = current();
 
+	if (v && v->state == VCPU_RUNNING && v->arch.nmi_pending && !v->arch.nmi_masked)
+		deliver_nmi(v, regs);
 	if (!v || v->state != VCPU_RUNNING) {
 		struct percpu *pc = this_cpu();
 
@@ -403,6 +423,7 @@ void __noreturn pv_run_vcpu(struct vcpu *v)
 	irq_disable();
 	this_cpu()->curr = v;
 	v->state = VCPU_RUNNING;
+	v->arch.run_start_ns = now_ns();
 	wrmsr(MSR_FS_BASE, v->arch.fs_base);
 	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
 	pv_load_cr3(v);

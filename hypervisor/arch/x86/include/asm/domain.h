@@ -45,6 +45,8 @@ struct arch_vcpu {
 	unsigned int iopl; /* virtual IOPL (PHYSDEVOP_set_iopl) */
 	u64 vm_assist;   /* VMASST_TYPE_* bits enabled */
 	u64 tsc_aux;     /* what RDTSCP returns in ECX */
+	u64 run_start_ns; /* system time the vCPU started running */
+	bool nmi_pending, nmi_masked; /* a virtual NMI; masked from delivery to iret */
 
 	struct vcpu_info *vcpu_info; /* the hypervisor's view of the current vcpu_info */
 	bool vcpu_info_moved;        /* VCPUOP_register_vcpu_info done */
