@@ -7,6 +7,7 @@
  */
 #include <kestrel/arch.h>
 #include <kestrel/domain.h>
+#include <kestrel/event.h>
 #include <kestrel/heap.h>
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
@@ -38,6 +39,11 @@ const char *shutdown_reason_name(unsigned int reason)
 									: "unknown";
 }
 
+static void vcpu_timer_fired(struct timer *t, void *data)
+{
+	send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
 /**
  * domain_create - allocate a domain and its vCPUs (all DOWN).
  * Returns NULL when nr_vcpus is 0 or above MAX_VCPUS, or memory is short.
@@ -56,6 +62,10 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 	d->state = DOMAIN_CREATED;
 	spin_lock_init(&d->lock);
 	list_init(&d->page_list);
+	if (evtchn_init(d)) {
+		xfree(d);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < nr_vcpus; i++) {
 		struct vcpu *v = xzalloc(sizeof(*v));
 
@@ -64,6 +74,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 		v->vcpu_id = i;
 		v->domain = d;
 		v->state = VCPU_DOWN;
+		timer_init(&v->singleshot_timer, vcpu_timer_fired, v);
 		d->vcpus[i] = v;
 		d->nr_vcpus = i + 1;
 	}
@@ -71,6 +82,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 fail:
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		xfree(d->vcpus[i]);
+	xfree(d->evtchn);
 	xfree(d);
 	return NULL;
 }

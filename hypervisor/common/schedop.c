@@ -7,6 +7,7 @@
  */
 #include <kestrel/arch.h>
 #include <kestrel/errno.h>
+#include <kestrel/event.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/hypercall.h>
 #include <kestrel/time.h>
@@ -96,12 +97,13 @@ static long do_poll(struct vcpu *v, u64 arg)
 		return -EINVAL;
 	if (copy_from_guest(ports, (u64)p.ports, p.nr_ports * sizeof(u32)))
 		return -EFAULT;
-	if (any_pending(v, ports, p.nr_ports) || (p.timeout && p.timeout <= now_ns()))
+	if (any_pending(v, ports, p.nr_ports) || evtchn_upcall_due(v) ||
+	    (p.timeout && p.timeout <= now_ns()))
 		return 0;
 	timer_init(&w.t, poll_timeout, &w);
 	if (p.timeout)
 		set_timer(&w.t, p.timeout);
-	while (!w.expired && !any_pending(v, ports, p.nr_ports))
+	while (!w.expired && !any_pending(v, ports, p.nr_ports) && !evtchn_upcall_due(v))
 		arch_idle();
 	stop_timer(&w.t);
 	return 0;
@@ -129,7 +131,10 @@ long do_sched_op(u64 cmd, u64 arg)
 	case SCHEDOP_yield:
 		return 0;
 	case SCHEDOP_block:
+		/* Unmask and sleep until an event is pending; the upcall follows at exit. */
 		v->arch.vcpu_info->evtchn_upcall_mask = 0;
+		while (!v->arch.vcpu_info->evtchn_upcall_pending && v->state == VCPU_RUNNING)
+			arch_idle();
 		return 0;
 	case SCHEDOP_shutdown: {
 		struct sched_shutdown s;

@@ -4,7 +4,10 @@
  * placement) and the up/down queries. Bringing secondary vCPUs up and their timers come
  * with SMP guests.
  */
+#include <kestrel/arch.h>
 #include <kestrel/errno.h>
+#include <kestrel/event.h>
+#include <kestrel/time.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/hypercall.h>
 #include <public/vcpu.h>
@@ -68,7 +71,12 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 			return -EINVAL;
 		if (copy_from_guest(&st, arg, sizeof(st)))
 			return -EFAULT;
-		/* Recorded; firing VIRQ_TIMER comes with event channels. */
+		if (st.timeout_abs_ns <= now_ns()) {
+			stop_timer(&v->singleshot_timer);
+			send_guest_vcpu_virq(v, VIRQ_TIMER); /* already due: now */
+		} else {
+			set_timer(&v->singleshot_timer, st.timeout_abs_ns);
+		}
 		return 0;
 	}
 	case VCPUOP_send_nmi:
@@ -76,9 +84,13 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 			return -EINVAL;
 		arch_vcpu_send_nmi(v);
 		return 0;
-	case VCPUOP_stop_periodic_timer:
 	case VCPUOP_stop_singleshot_timer:
-		return 0; /* no timer is running */
+		if (v != cur)
+			return -EINVAL;
+		stop_timer(&v->singleshot_timer);
+		return 0;
+	case VCPUOP_stop_periodic_timer:
+		return 0; /* no periodic timer runs */
 	default:
 		return -ENOSYS;
 	}

@@ -18,6 +18,7 @@
 #include <kestrel/types.h>
 #include <kestrel/list.h>
 #include <kestrel/spinlock.h>
+#include <kestrel/timer.h>
 #include <asm/domain.h>
 
 #define MAX_VCPUS 32
@@ -48,11 +49,13 @@ struct hypercall_record {
 };
 
 struct domain;
+struct evtchn;
 
 struct vcpu {
 	unsigned int vcpu_id;
 	struct domain *domain;
 	enum vcpu_state state;
+	struct timer singleshot_timer; /* VCPUOP_set_singleshot_timer, raises VIRQ_TIMER */
 	struct arch_vcpu arch; /* registers, mode, trap table, callbacks... (asm/domain.h) */
 };
 
@@ -78,6 +81,11 @@ struct domain {
 	bool trace_hypercalls;
 	unsigned int trace_next; /* next slot of the ring below */
 	struct hypercall_record trace[HYPERCALL_TRACE_LEN];
+
+	/* event channels (common/event_channel.c) */
+	spinlock_t evtchn_lock;
+	struct evtchn *evtchn; /* EVTCHN_NR_PORTS entries */
+	u32 virq_to_port[MAX_VCPUS][NR_VIRQS];
 
 	struct arch_domain arch;
 };

@@ -118,8 +118,21 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs)
 	static const u8 sig[7] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
 	u8 insn[7];
 	u32 out[4];
+	unsigned int n;
 
-	if (copy_from_guest(insn, regs->rip, sizeof(insn)) || memcmp(insn, sig, sizeof(sig)))
+	for (n = 0; n < sizeof(insn); n++)
+		if (copy_from_guest(&insn[n], regs->rip + n, 1))
+			break;
+	if (n < sizeof(insn)) {
+		/* The signature runs off the mapping: the fetch faults at the first missing
+		 * byte, as an emulator reading the instruction would. */
+		if (n < 2 || memcmp(insn, sig, MIN(n, 5U)))
+			return false;
+		v->arch.vcpu_info->arch.cr2 = regs->rip + n;
+		pv_inject_trap(v, regs, 14, true, 0);
+		return true;
+	}
+	if (memcmp(insn, sig, sizeof(sig)))
 		return false;
 	pv_cpuid((u32)regs->rax, (u32)regs->rcx, out);
 	regs->rax = out[0];

@@ -7,6 +7,7 @@
  */
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
+#include <kestrel/event.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/lib.h>
 #include <kestrel/printk.h>
@@ -50,6 +51,7 @@ static const struct hypercall_entry hypercall_table[64] = {
 	HC(mmuext_op, 4, do_mmuext_op),
 	HC(sched_op, 2, do_sched_op),
 	HC(callback_op, 2, do_callback_op),
+	HC(event_channel_op, 2, do_event_channel_op),
 };
 
 static char opt_trace[32];

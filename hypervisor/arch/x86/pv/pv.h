@@ -13,6 +13,7 @@
 #define VECTOR_SYSCALL 0x100
 #define VECTOR_SYSCALL32 0x101
 #define VECTOR_INT80 0x80
+#define VECTOR_EVENT 0x102 /* bounce of the event callback */
 
 /* Hypercall handlers return this to say "the frame is already what the guest gets". */
 #define HYPERCALL_NO_RETURN_VALUE ((long)0x8000000000000001LL)

@@ -10,6 +10,7 @@
  */
 #include <kestrel/arch.h>
 #include <kestrel/errno.h>
+#include <kestrel/event.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
@@ -236,6 +237,29 @@ void pv_user_syscall(struct vcpu *v, struct cpu_regs *regs)
 		  v->arch.callback_mask[type]);
 }
 
+/*
+ * What the hardware IRETQ would refuse becomes the #GP it would raise, delivered to the
+ * guest with the frame it asked for: a non-canonical RIP (error code 0), or a code or
+ * stack selector other than the flat ring-3 ones (error code: the selector). Guest GDTs
+ * are not loaded yet, so no other selector can be valid; checking here also keeps the
+ * hypervisor's own IRETQ from faulting.
+ */
+static void iret_check_frame(struct vcpu *v, struct cpu_regs *regs)
+{
+	u16 cs = regs->cs, ss = regs->ss;
+	u64 ec;
+
+	if (!is_canonical(regs->rip))
+		ec = 0;
+	else if (cs != FLAT_RING3_CS64 && cs != FLAT_RING3_CS32)
+		ec = cs & ~3U;
+	else if (ss != FLAT_RING3_SS64)
+		ec = ss & ~3U;
+	else
+		return;
+	pv_inject_trap(v, regs, 13, true, ec);
+}
+
 /**
  * do_iret - the iret hypercall: return from a bounce to the context in the iret_context
  * at the guest stack pointer. Returns HYPERCALL_NO_RETURN_VALUE (the frame is replaced)
@@ -251,10 +275,6 @@ long do_iret(void)
 		domain_crash(v->domain, "iret: cannot read the iret context at %#llx",
 			     (unsigned long long)regs->rsp);
 		return -EFAULT;
-	}
-	if (!is_canonical(c.rip) || (c.rip >= HYPERVISOR_VIRT_START && c.rip < HYPERVISOR_VIRT_END)) {
-		domain_crash(v->domain, "iret to a bad address %#llx", (unsigned long long)c.rip);
-		return -EINVAL;
 	}
 	if ((c.cs & 3) == 3 && v->arch.kernel_mode) {
 		if (!v->arch.guest_table_user) {
@@ -275,6 +295,7 @@ long do_iret(void)
 	}
 	v->arch.vcpu_info->evtchn_upcall_mask = !(c.rflags & X86_EFLAGS_IF);
 	v->arch.nmi_masked = false;
+	iret_check_frame(v, regs);
 	return HYPERCALL_NO_RETURN_VALUE;
 }
 
@@ -384,6 +405,15 @@ long do_set_callbacks(u64 event, u64 failsafe, u64 syscall)
 	return 0;
 }
 
+/*
+ * A vCPU has a new event. The only vCPU a CPU runs is its own, and a CPU waiting in
+ * block or poll wakes from the interrupt that raised the event; waking other CPUs comes
+ * with SMP guests.
+ */
+void arch_vcpu_kick(struct vcpu *v)
+{
+}
+
 void arch_vcpu_send_nmi(struct vcpu *v)
 {
 	v->arch.nmi_pending = true;
@@ -407,6 +437,10 @@ void pv_exit_to_guest(struct cpu_regs *regs)
 
 	if (v && v->state == VCPU_RUNNING && v->arch.nmi_pending && !v->arch.nmi_masked)
 		deliver_nmi(v, regs);
+	if (v && v->state == VCPU_RUNNING && evtchn_upcall_due(v) &&
+	    v->arch.callback[CALLBACKTYPE_event])
+		pv_bounce(v, regs, VECTOR_EVENT, false, 0, v->arch.callback[CALLBACKTYPE_event],
+			  true);
 	if (!v || v->state != VCPU_RUNNING) {
 		struct percpu *pc = this_cpu();
 

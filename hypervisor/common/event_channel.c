@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Event channels with the 2-level ABI, as Xen defines them: allocation of unbound ports,
+ * interdomain binding (within one domain until other domains exist), VIRQs with their
+ * per-vCPU or global scope, IPIs, send, close, status, unmask and vCPU rebinding. The
+ * FIFO ABI is not offered (init_control answers -ENOSYS, which selects 2-level in Linux).
+ *
+ * Delivery (evtchn_set_pending): set the port's pending bit; if it was clear and the port
+ * is not masked, set the selector bit of its word in the notified vCPU's vcpu_info, and if
+ * that was clear set evtchn_upcall_pending and kick the vCPU.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/event.h>
+#include <kestrel/guest_access.h>
+#include <kestrel/heap.h>
+#include <kestrel/hypercall.h>
+#include <kestrel/lib.h>
+#include <public/event_channel.h>
+
+#define BITS_PER_WORD 64
+
+int evtchn_init(struct domain *d)
+{
+	d->evtchn = xzalloc(EVTCHN_NR_PORTS * sizeof(struct evtchn));
+	spin_lock_init(&d->evtchn_lock);
+	return d->evtchn ? 0 : -ENOMEM;
+}
+
+static bool test_and_set(volatile unsigned long *word, unsigned int bit)
+{
+	return __atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST) & (1UL << bit);
+}
+
+static bool test_bit(const volatile unsigned long *word, unsigned int bit)
+{
+	return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (1UL << bit);
+}
+
+/* Per-vCPU VIRQs are bound on the vCPU they concern; the rest are global (vCPU 0). */
+static bool virq_is_per_vcpu(unsigned int virq)
+{
+	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == VIRQ_XENOPROF ||
+	       virq == VIRQ_XENPMU;
+}
+
+static void signal_vcpu(struct vcpu *v, unsigned int port)
+{
+	struct vcpu_info *vi = v->arch.vcpu_info;
+
+	if (!test_and_set(&vi->evtchn_pending_sel, port / BITS_PER_WORD)) {
+		__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+		arch_vcpu_kick(v);
+	}
+}
+
+static void evtchn_set_pending(struct domain *d, unsigned int port)
+{
+	struct shared_info *s = d->arch.shared_info;
+	struct vcpu *v = d->vcpus[d->evtchn[port].notify_vcpu];
+
+	if (test_and_set(&s->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		return;
+	if (!test_bit(&s->evtchn_mask[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		signal_vcpu(v, port);
+}
+
+bool evtchn_upcall_due(const struct vcpu *v)
+{
+	const struct vcpu_info *vi = v->arch.vcpu_info;
+
+	return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
+}
+
+static int alloc_port(struct domain *d)
+{
+	for (unsigned int p = 1; p < EVTCHN_NR_PORTS; p++) /* port 0 is never used */
+		if (d->evtchn[p].state == EVTCHNSTAT_closed)
+			return (int)p;
+	return -ENOSPC;
+}
+
+static bool port_valid(const struct domain *d, u32 port)
+{
+	return port && port < EVTCHN_NR_PORTS && d->evtchn[port].state != EVTCHNSTAT_closed;
+}
+
+static bool is_self(const struct domain *d, u16 dom)
+{
+	return dom == DOMID_SELF || dom == d->domid;
+}
+
+static long alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
+{
+	int port;
+
+	if (!is_self(d, a->dom))
+		return d->is_privileged ? -ESRCH : -EPERM;
+	port = alloc_port(d);
+	if (port < 0)
+		return port;
+	d->evtchn[port] = (struct evtchn){
+		.state = EVTCHNSTAT_unbound,
+		.remote_dom = is_self(d, a->remote_dom) ? d->domid : a->remote_dom,
+	};
+	a->port = port;
+	return 0;
+}
+
+static long bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *b)
+{
+	struct evtchn *r;
+	int port;
+
+	if (!is_self(d, b->remote_dom))
+		return -ESRCH; /* other domains arrive with the toolstack */
+	if (!port_valid(d, b->remote_port))
+		return -EINVAL;
+	r = &d->evtchn[b->remote_port];
+	if (r->state != EVTCHNSTAT_unbound || r->remote_dom != d->domid)
+		return -EINVAL;
+	port = alloc_port(d);
+	if (port < 0)
+		return port;
+	d->evtchn[port] = (struct evtchn){ .state = EVTCHNSTAT_interdomain,
+					   .remote_dom = d->domid,
+					   .remote_port = b->remote_port };
+	r->state = EVTCHNSTAT_interdomain;
+	r->remote_port = port;
+	b->local_port = port;
+	evtchn_set_pending(d, port); /* the peer may have signalled before we bound */
+	return 0;
+}
+
+static long bind_virq(struct domain *d, struct evtchn_bind_virq *b)
+{
+	int port;
+
+	if (b->virq >= NR_VIRQS)
+		return -EINVAL;
+	if (b->vcpu >= d->nr_vcpus)
+		return -ENOENT;
+	if (!virq_is_per_vcpu(b->virq) && b->vcpu != 0)
+		return -EINVAL;
+	if (d->virq_to_port[b->vcpu][b->virq])
+		return -EEXIST;
+	port = alloc_port(d);
+	if (port < 0)
+		return port;
+	d->evtchn[port] = (struct evtchn){ .state = EVTCHNSTAT_virq,
+					   .notify_vcpu = b->vcpu,
+					   .virq = b->virq };
+	d->virq_to_port[b->vcpu][b->virq] = port;
+	b->port = port;
+	return 0;
+}
+
+static long bind_ipi(struct domain *d, struct evtchn_bind_ipi *b)
+{
+	int port;
+
+	if (b->vcpu >= d->nr_vcpus)
+		return -ENOENT;
+	port = alloc_port(d);
+	if (port < 0)
+		return port;
+	d->evtchn[port] = (struct evtchn){ .state = EVTCHNSTAT_ipi, .notify_vcpu = b->vcpu };
+	b->port = port;
+	return 0;
+}
+
+static void close_port(struct domain *d, u32 port)
+{
+	struct evtchn *e = &d->evtchn[port];
+
+	if (e->state == EVTCHNSTAT_virq)
+		d->virq_to_port[e->notify_vcpu][e->virq] = 0;
+	if (e->state == EVTCHNSTAT_interdomain) {
+		struct evtchn *r = &d->evtchn[e->remote_port];
+
+		r->state = EVTCHNSTAT_unbound;
+		r->remote_dom = d->domid;
+	}
+	memset(e, 0, sizeof(*e));
+}
+
+static long send(struct domain *d, u32 port)
+{
+	struct evtchn *e;
+
+	if (!port_valid(d, port))
+		return -EINVAL;
+	e = &d->evtchn[port];
+	switch (e->state) {
+	case EVTCHNSTAT_interdomain:
+		evtchn_set_pending(d, e->remote_port);
+		return 0;
+	case EVTCHNSTAT_ipi:
+		evtchn_set_pending(d, port);
+		return 0;
+	case EVTCHNSTAT_unbound:
+		return 0; /* nobody is listening yet */
+	default:
+		return -EINVAL;
+	}
+}
+
+static long status(struct domain *d, struct evtchn_status *st)
+{
+	const struct evtchn *e;
+
+	if (!is_self(d, st->dom))
+		return d->is_privileged ? -ESRCH : -EPERM;
+	if (st->port >= EVTCHN_NR_PORTS)
+		return -EINVAL;
+	e = &d->evtchn[st->port];
+	st->status = e->state;
+	st->vcpu = e->notify_vcpu;
+	if (e->state == EVTCHNSTAT_unbound)
+		st->u.unbound.dom = e->remote_dom;
+	else if (e->state == EVTCHNSTAT_interdomain) {
+		st->u.interdomain.dom = e->remote_dom;
+		st->u.interdomain.port = e->remote_port;
+	} else if (e->state == EVTCHNSTAT_virq)
+		st->u.virq = e->virq;
+	return 0;
+}
+
+static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
+{
+	struct evtchn *e;
+
+	if (!port_valid(d, b->port))
+		return -EINVAL;
+	if (b->vcpu >= d->nr_vcpus)
+		return -ENOENT;
+	e = &d->evtchn[b->port];
+	if (e->state == EVTCHNSTAT_ipi ||
+	    (e->state == EVTCHNSTAT_virq && virq_is_per_vcpu(e->virq)))
+		return -EINVAL;
+	if (e->state == EVTCHNSTAT_virq)
+		d->virq_to_port[b->vcpu][e->virq] = b->port;
+	e->notify_vcpu = b->vcpu;
+	return 0;
+}
+
+static long unmask(struct domain *d, u32 port)
+{
+	struct shared_info *s = d->arch.shared_info;
+
+	if (!port_valid(d, port))
+		return -EINVAL;
+	__atomic_fetch_and(&s->evtchn_mask[port / BITS_PER_WORD],
+			   ~(1UL << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+	if (test_bit(&s->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		signal_vcpu(d->vcpus[d->evtchn[port].notify_vcpu], port);
+	return 0;
+}
+
+static long reset(struct domain *d, struct evtchn_reset *r)
+{
+	if (!is_self(d, r->dom))
+		return d->is_privileged ? -ESRCH : -EPERM;
+	for (u32 p = 1; p < EVTCHN_NR_PORTS; p++)
+		if (d->evtchn[p].state != EVTCHNSTAT_closed)
+			close_port(d, p);
+	return 0;
+}
+
+/* Argument sizes by command, for the common copy-in/copy-out. */
+static const u8 arg_size[] = {
+	[EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
+	[EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
+	[EVTCHNOP_bind_pirq] = sizeof(struct evtchn_bind_pirq),
+	[EVTCHNOP_close] = sizeof(struct evtchn_close),
+	[EVTCHNOP_send] = sizeof(struct evtchn_send),
+	[EVTCHNOP_status] = sizeof(struct evtchn_status),
+	[EVTCHNOP_alloc_unbound] = sizeof(struct evtchn_alloc_unbound),
+	[EVTCHNOP_bind_ipi] = sizeof(struct evtchn_bind_ipi),
+	[EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
+	[EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
+	[EVTCHNOP_reset] = sizeof(struct evtchn_reset),
+};
+
+union evtchn_args {
+	struct evtchn_bind_interdomain bind_interdomain;
+	struct evtchn_bind_virq bind_virq;
+	struct evtchn_close close;
+	struct evtchn_send send;
+	struct evtchn_status status;
+	struct evtchn_alloc_unbound alloc_unbound;
+	struct evtchn_bind_ipi bind_ipi;
+	struct evtchn_bind_vcpu bind_vcpu;
+	struct evtchn_unmask unmask;
+	struct evtchn_reset reset;
+	u8 raw[64];
+};
+
+static long dispatch(struct domain *d, u32 cmd, union evtchn_args *a)
+{
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound:
+		return alloc_unbound(d, &a->alloc_unbound);
+	case EVTCHNOP_bind_interdomain:
+		return bind_interdomain(d, &a->bind_interdomain);
+	case EVTCHNOP_bind_virq:
+		return bind_virq(d, &a->bind_virq);
+	case EVTCHNOP_bind_ipi:
+		return bind_ipi(d, &a->bind_ipi);
+	case EVTCHNOP_close:
+		if (!port_valid(d, a->close.port))
+			return -EINVAL;
+		close_port(d, a->close.port);
+		return 0;
+	case EVTCHNOP_send:
+		return send(d, a->send.port);
+	case EVTCHNOP_status:
+		return status(d, &a->status);
+	case EVTCHNOP_bind_vcpu:
+		return bind_vcpu(d, &a->bind_vcpu);
+	case EVTCHNOP_unmask:
+		return unmask(d, a->unmask.port);
+	case EVTCHNOP_reset:
+		return reset(d, &a->reset);
+	default: /* bind_pirq: no physical IRQs for guests yet */
+		return -ENOSYS;
+	}
+}
+
+/**
+ * do_event_channel_op - copy the command's argument in, act under the domain's event
+ * lock, copy results out. Unknown commands, the FIFO ABI's, and bind_pirq: -ENOSYS.
+ */
+long do_event_channel_op(u64 cmd, u64 arg)
+{
+	struct domain *d = arch_current_vcpu()->domain;
+	union evtchn_args a;
+	unsigned int size;
+	long rc;
+
+	cmd = (u32)cmd;
+	if (cmd >= ARRAY_SIZE(arg_size) || !arg_size[cmd])
+		return -ENOSYS;
+	size = arg_size[cmd];
+	if (copy_from_guest(&a, arg, size))
+		return -EFAULT;
+	spin_lock(&d->evtchn_lock);
+	rc = dispatch(d, cmd, &a);
+	spin_unlock(&d->evtchn_lock);
+	if (!rc && copy_to_guest(arg, &a, size))
+		return -EFAULT;
+	return rc;
+}
+
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
+{
+	struct domain *d = v->domain;
+	u32 port;
+
+	spin_lock(&d->evtchn_lock);
+	port = d->virq_to_port[v->vcpu_id][virq];
+	if (port)
+		evtchn_set_pending(d, port);
+	spin_unlock(&d->evtchn_lock);
+}
