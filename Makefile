@@ -126,10 +126,10 @@ include tests/unit/unit.mk
 -include tests/guests/guests.mk
 -include tests/abi/abi.mk
 
-test: all $(UNIT_BIN) $(ABI_BIN) $(ABI_FREE_OBJ)
+test: all $(UNIT_BIN) $(ABI_BIN) $(ABI_FREE_OBJ) guest-kernels
 	$(Q)bash tests/run-tests.sh
 
-boot-tests: all
+boot-tests: all guest-kernels
 	$(Q)bash tests/boot/run-boot-tests.sh
 
 clean:

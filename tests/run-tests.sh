@@ -32,6 +32,8 @@ echo "== ABI layout (guest-abi/ against Xen's sizes and offsets)"
 run_suite abi build/abi/layout
 echo "== boot tests (QEMU, TCG)"
 run_suite boot bash tests/boot/run-boot-tests.sh
+echo "== guest test kernels on Kestrel (the same kernels pass on Xen 4.17: make test-xen)"
+run_suite guests bash tests/guests/run-guest-tests.sh kestrel
 echo "== $(($(date +%s) - start)) s"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -13,6 +13,19 @@ QEMU=${QEMU:-qemu-system-x86_64}
 # Module files of known sizes.
 head -c 65536 /dev/zero > "$out/mod-a.bin"
 head -c 8192 /dev/urandom > "$out/mod-b.bin"
+# A bzImage header (boot protocol 2.15) whose payload starts with the xz magic: the
+# shape of Debian's kernels, which Kestrel must refuse by name. Payload at 0x400 + 0x40.
+{
+	head -c 497 /dev/zero                      # 0x000: up to setup_sects at 0x1f1
+	printf '\001'                              # 0x1f1: setup_sects 1, code at 0x400
+	head -c 16 /dev/zero                       # 0x1f2
+	printf 'HdrS\017\002'                       # 0x202: magic, version 2.15
+	head -c 64 /dev/zero                       # 0x208
+	printf '\100\000\000\000\020\000\000\000'    # 0x248: payload_offset 0x40, length 16
+	head -c 496 /dev/zero                      # 0x250
+	printf '\3757zXZ\000'                        # 0x440: xz magic
+	head -c 10 /dev/zero
+} > "$out/xz-bzimage.bin"
 
 passed=0 failed=0
 
@@ -23,7 +36,9 @@ run_case() {
 	if [ "$boot" = iso ]; then
 		local mods=()
 		IFS=, read -ra parts <<< "$modules"
-		for p in "${parts[@]}"; do mods+=("$out/$p"); done
+		for p in "${parts[@]}"; do
+			case "${p%% *}" in */*) mods+=("$p") ;; *) mods+=("$out/$p") ;; esac
+		done
 		bash scripts/mkiso.sh "$out/$name.iso" build/kestrel.gz "$args testmode" "${mods[@]}" || {
 			echo "FAIL boot/$name: could not build the ISO"
 			failed=$((failed + 1))
@@ -36,7 +51,9 @@ run_case() {
 		if [ -n "$modules" ]; then
 			local initrd="" p
 			IFS=, read -ra parts <<< "$modules"
-			for p in "${parts[@]}"; do initrd+="${initrd:+,}$out/$p"; done
+			for p in "${parts[@]}"; do
+				case "${p%% *}" in */*) initrd+="${initrd:+,}$p" ;; *) initrd+="${initrd:+,}$out/$p" ;; esac
+			done
 			media+=(-initrd "$initrd")
 		fi
 	fi

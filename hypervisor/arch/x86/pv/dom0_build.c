@@ -304,7 +304,7 @@ static int plan(const struct boot_info *bi, struct pv_image *pi, struct pv_layou
 	const struct boot_module *m = &bi->modules[0];
 	struct pv_layout_req req = { .img = pi, .is_dom0 = true };
 	u64 avail = buddy_free_pages(&machine_frames) << PAGE_SHIFT;
-	char why[160];
+	char why[256];
 	int rc;
 
 	if (!directmap_mapped(m->start, m->end - m->start)) {

@@ -27,6 +27,7 @@
 #define EFLAGS_RF (1UL << 16)
 #define EFLAGS_VM (1UL << 17)
 #define PFEC_USER (1UL << 2)
+#define TRAP_TABLE_MAX_ENTRIES 4096 /* 16 times every vector */
 
 static bool vector_has_error_code(unsigned int v)
 {
@@ -302,8 +303,9 @@ long do_iret(void)
 /**
  * do_set_trap_table - install entries of the virtual IDT from a list ended by an entry
  * with address 0; a NULL list clears the table.
- * Returns 0, -EFAULT (list unreadable; entries before it stay installed) or -EINVAL
- * (a non-canonical handler).
+ * Returns 0, -EFAULT (list unreadable; entries before it stay installed), -EINVAL
+ * (a non-canonical handler) or -E2BIG (no end within TRAP_TABLE_MAX_ENTRIES; Kestrel's
+ * bound where Xen would preempt and continue).
  */
 long do_set_trap_table(u64 list)
 {
@@ -314,7 +316,10 @@ long do_set_trap_table(u64 list)
 		memset(v->arch.traps, 0, sizeof(v->arch.traps));
 		return 0;
 	}
-	for (;; list += sizeof(ti)) {
+	for (unsigned int n = 0;; n++, list += sizeof(ti)) {
+		/* No preemption yet: a list longer than any real table is refused. */
+		if (n == TRAP_TABLE_MAX_ENTRIES)
+			return -E2BIG;
 		if (copy_from_guest(&ti, list, sizeof(ti)))
 			return -EFAULT;
 		if (!ti.address)
