@@ -21,7 +21,7 @@ qemu_major() {
 
 missing=()
 for p in "${PKGS[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
 need_qemu=0
 [ "$(qemu_major)" -ge "$QEMU_MIN_MAJOR" ] || need_qemu=1

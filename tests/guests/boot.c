@@ -85,9 +85,8 @@ static void test_start_info(void)
 	check(si->first_p2m_pfn >= (bootstrap_end() - GUEST_VIRT_BASE) >> PAGE_SHIFT &&
 	      si->first_p2m_pfn <= si->nr_pages, "first_p2m_pfn %#lx not after the bootstrap "
 	      "region", si->first_p2m_pfn);
-	if (!on_kestrel)
-		check(si->nr_pages == 16384, "nr_pages = %lu, the runner asks Xen for 64 MiB",
-		      si->nr_pages);
+	check(si->nr_pages == 16384, "nr_pages = %lu, the runner asks for 64 MiB (dom0_mem=64M)",
+	      si->nr_pages);
 }
 
 static void test_initrd(void)

@@ -38,7 +38,7 @@ fi
 # Xen: 1 vCPU dom0 with 64 MiB; smap=0 is needed under TCG; the console on COM1.
 XEN_ARGS="console=com1 com1=115200,8n1 smap=0 dom0_mem=64M,max:64M dom0_max_vcpus=1"
 XEN_ARGS+=" loglvl=all guest_loglvl=all ${XEN_EXTRA_ARGS:-}"
-KESTREL_ARGS="console=com1 testmode"
+KESTREL_ARGS="console=com1 testmode dom0_mem=64M"
 
 if [ "$hv" = xen ]; then
 	image=build/xen/xen
@@ -121,14 +121,14 @@ run_one() {
 	[ -z "$why" ] && [ -f "$src" ] || return 0
 	while IFS= read -r pat; do
 		[ -n "$pat" ] || continue
-		if ! tr -d '\r' < "$log" | grep -aEq -- "$pat"; then
+		if ! grep -aEq -- "$pat" <(tr -d '\r' < "$log"); then
 			why="serial log lacks a line matching: $pat"
 			return 0
 		fi
 	done < <(sed -n 's/^ \* log-expect: //p' "$src")
 	while IFS= read -r pat; do
 		[ -n "$pat" ] || continue
-		if tr -d '\r' < "$log" | grep -aEq -- "$pat"; then
+		if grep -aEq -- "$pat" <(tr -d '\r' < "$log"); then
 			why="serial log has a line matching the rejected: $pat"
 			return 0
 		fi
