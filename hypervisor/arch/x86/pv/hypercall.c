@@ -52,6 +52,7 @@ static const struct hypercall_entry hypercall_table[64] = {
 	HC(sched_op, 2, do_sched_op),
 	HC(callback_op, 2, do_callback_op),
 	HC(event_channel_op, 2, do_event_channel_op),
+	HC(physdev_op, 2, do_physdev_op),
 };
 
 static char opt_trace[32];

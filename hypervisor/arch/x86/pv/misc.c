@@ -13,6 +13,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/printk.h>
 #include <kestrel/time.h>
+#include <public/physdev.h>
 #include <public/vcpu.h>
 #include <asm/x86.h>
 #include "../arch-x86.h"
@@ -331,4 +332,29 @@ int arch_start_dom0(void)
 	dom0 = d;
 	printk("dom0: starting\n");
 	pv_run_vcpu(d->vcpus[0]);
+}
+
+/*
+ * physdev_op: only the virtual IOPL so far. Port I/O from a guest kernel is emulated when
+ * its IOPL admits it (pv/emulate.c); the physical-IRQ and PCI operations come with
+ * device passthrough.
+ */
+long do_physdev_op(u64 cmd, u64 arg)
+{
+	struct vcpu *v = current();
+
+	switch ((u32)cmd) {
+	case PHYSDEVOP_set_iopl: {
+		struct physdev_set_iopl s;
+
+		if (copy_from_guest(&s, arg, sizeof(s)))
+			return -EFAULT;
+		if (s.iopl > 3)
+			return -EINVAL;
+		v->arch.iopl = s.iopl;
+		return 0;
+	}
+	default:
+		return -ENOSYS;
+	}
 }

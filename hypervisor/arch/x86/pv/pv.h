@@ -77,6 +77,7 @@ long do_set_debugreg(u64 reg, u64 value);
 long do_get_debugreg(u64 reg);
 void pv_record_dr6(struct vcpu *v);
 long do_mmuext_op(u64 ops, u64 count, u64 done, u64 domid);
+long do_physdev_op(u64 cmd, u64 arg);
 
 /* usercopy.S */
 bool load_gs_selector(u16 sel);
