@@ -13,6 +13,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/lib.h>
 #include <kestrel/pvimage.h>
+#include <public/elfnote.h>
 #include <stdarg.h>
 
 /* Larger images would not fit in memory anyway; the cap keeps all offset sums small. */
@@ -70,21 +71,6 @@
 
 /* Note header: namesz, descsz, type; name and descriptor follow, each padded to 4. */
 #define NOTE_HDR 12
-
-/* Xen note types (Xen public elfnote.h). */
-#define XEN_ELFNOTE_ENTRY	       1
-#define XEN_ELFNOTE_HYPERCALL_PAGE     2
-#define XEN_ELFNOTE_VIRT_BASE	       3
-#define XEN_ELFNOTE_PADDR_OFFSET       4
-#define XEN_ELFNOTE_XEN_VERSION	       5
-#define XEN_ELFNOTE_GUEST_OS	       6
-#define XEN_ELFNOTE_GUEST_VERSION      7
-#define XEN_ELFNOTE_LOADER	       8
-#define XEN_ELFNOTE_FEATURES	       10
-#define XEN_ELFNOTE_BSD_SYMTAB	       11
-#define XEN_ELFNOTE_INIT_P2M	       15
-#define XEN_ELFNOTE_MOD_START_PFN      16
-#define XEN_ELFNOTE_SUPPORTED_FEATURES 17
 
 /* Linux x86 boot protocol setup header, by offset from the start of the bzImage. */
 #define BZ_SETUP_SECTS	  0x1f1

@@ -4,7 +4,7 @@ UNIT_SRCS := $(addprefix hypervisor/common/,$(addsuffix .c,$(UNIT_COMMON))) \
 	$(wildcard tests/unit/*.c)
 UNIT_BIN := build/unit/unit-tests
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Ihypervisor/include -Itests/unit -fsanitize=address,undefined \
+	-Ihypervisor/include -Iguest-abi/include -Itests/unit -fsanitize=address,undefined \
 	$(shell pkg-config --cflags check 2>/dev/null)
 UNIT_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 

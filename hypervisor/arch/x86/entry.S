@@ -6,6 +6,7 @@
  * do_interrupt(regs). Only hypervisor context exists so far, so there is no swapgs.
  */
 #include <asm/config.h>
+#include <asm/entry-macros.h>
 
 /* Vectors for which the CPU pushes an error code: 8 10-14 17 21 29 30 */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
@@ -27,43 +28,13 @@ interrupt_stubs:
 	.endr
 
 common_interrupt:
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_GPRS
 	cld
 	movq %rsp, %rdi
 	call do_interrupt
 	testb $3, 144(%rsp) /* the frame's CS: back to a guest? */
 	jnz return_to_guest
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	addq $16, %rsp /* vector and error code */
-	iretq
+	RESTORE_GPRS_AND_IRET
 
 /*
  * Application processors arrive here from the trampoline, in long mode on the boot page

@@ -10,29 +10,12 @@
  * return_to_guest, which pops the frame and IRETs to CPL 3.
  */
 #include <asm/config.h>
+#include <asm/entry-macros.h>
 
 #define PERCPU_SCRATCH 8     /* offsetof(struct percpu, syscall_scratch) */
 #define PERCPU_STACK_TOP 24  /* offsetof(struct percpu, stack_top) */
 #define VECTOR_SYSCALL 0x100
 #define VECTOR_SYSCALL32 0x101
-
-.macro SAVE_GPRS
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-.endm
 
 .macro SYSCALL_ENTRY cs, vector
 	swapgs
@@ -68,23 +51,7 @@ return_to_guest:
 	cli
 	movq %rsp, %rdi
 	call pv_exit_to_guest
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	addq $16, %rsp
-	iretq
+	RESTORE_GPRS_AND_IRET
 
 /*
  * pv_start_frame(dst, src): first entry into a guest. Moves RSP to dst (the frame slot at
