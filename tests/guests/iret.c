@@ -60,7 +60,10 @@ static void test_basic(void)
 	      vcpu0->evtchn_upcall_mask);
 }
 
-/* Frame IF -> evtchn_upcall_mask = !IF; IOPL dropped; arithmetic flags and DF kept. */
+#define EFLAGS_NT X86_EFLAGS_NT
+#define EFLAGS_VM (1UL << 17)
+
+/* Frame IF -> evtchn_upcall_mask = !IF; IOPL and VM dropped; arithmetic flags, DF, NT kept. */
 static const struct {
 	unsigned long rflags;
 	unsigned int mask;
@@ -72,13 +75,16 @@ static const struct {
 	{ X86_EFLAGS_MBS | ARITH_FLAGS, 1 },
 	{ X86_EFLAGS_MBS | ARITH_FLAGS | X86_EFLAGS_DF | X86_EFLAGS_IF, 0 },
 	{ 0, 1 },
+	/* Hostile flags: VM is dropped with IOPL; NT is kept (IRETQ checks only the current NT). */
+	{ X86_EFLAGS_MBS | EFLAGS_NT | X86_EFLAGS_IF, 0 },
+	{ X86_EFLAGS_MBS | EFLAGS_VM | EFLAGS_NT | X86_EFLAGS_IOPL, 1 },
 };
 
 static void test_flags(void)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(flag_cases); i++) {
 		struct iret_context *ctx = frame();
-		unsigned long in = flag_cases[i].rflags, keep = ARITH_FLAGS | X86_EFLAGS_DF;
+		unsigned long in = flag_cases[i].rflags, keep = ARITH_FLAGS | X86_EFLAGS_DF | EFLAGS_NT;
 		struct probe_regs p;
 		unsigned int mask;
 
@@ -92,8 +98,8 @@ static void test_flags(void)
 		if (mask != flag_cases[i].mask)
 			xtf_failure("frame RFLAGS %#lx: upcall mask %u, expected %u", in, mask,
 				    flag_cases[i].mask);
-		if ((p.rflags & X86_EFLAGS_IOPL) || !(p.rflags & X86_EFLAGS_IF) ||
-		    (p.rflags & keep) != (in & keep))
+		if ((p.rflags & (X86_EFLAGS_IOPL | EFLAGS_VM)) ||
+		    !(p.rflags & X86_EFLAGS_IF) || (p.rflags & keep) != (in & keep))
 			xtf_failure("frame RFLAGS %#lx: real RFLAGS %#lx", in, p.rflags);
 	}
 }

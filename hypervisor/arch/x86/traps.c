@@ -265,6 +265,11 @@ void do_interrupt(struct cpu_regs *regs)
 {
 	unsigned int v = regs->vector & 0xff;
 
+	/* Interrupt gates keep EFLAGS.AC, which a guest may set: it would turn SMAP off
+	 * in the hypervisor. (IRETQ restores the interrupted AC.) */
+	if (cpu_has_smap)
+		__asm__ volatile("clac" ::: "memory");
+
 	if (v == 2) {
 		handle_nmi(regs);
 		return;
