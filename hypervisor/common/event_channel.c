@@ -36,7 +36,15 @@ static bool test_bit(const volatile unsigned long *word, unsigned int bit)
 	return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (1UL << bit);
 }
 
-/* Per-vCPU VIRQs are bound on the vCPU they concern; the rest are global (vCPU 0). */
+static void clear_bit(volatile unsigned long *word, unsigned int bit)
+{
+	__atomic_fetch_and(word, ~(1UL << bit), __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Per-vCPU VIRQs are bound on the vCPU they concern; the rest are global: bound on vCPU 0
+ * and looked up there (virq_to_port[0]) even after EVTCHNOP_bind_vcpu moved them, as in Xen.
+ */
 static bool virq_is_per_vcpu(unsigned int virq)
 {
 	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == VIRQ_XENOPROF ||
@@ -173,13 +181,15 @@ static void close_port(struct domain *d, u32 port)
 	struct evtchn *e = &d->evtchn[port];
 
 	if (e->state == EVTCHNSTAT_virq)
-		d->virq_to_port[e->notify_vcpu][e->virq] = 0;
+		d->virq_to_port[virq_is_per_vcpu(e->virq) ? e->notify_vcpu : 0][e->virq] = 0;
 	if (e->state == EVTCHNSTAT_interdomain) {
 		struct evtchn *r = &d->evtchn[e->remote_port];
 
 		r->state = EVTCHNSTAT_unbound;
 		r->remote_dom = d->domid;
 	}
+	/* A pending event must not survive into the port's next binding (Xen does the same). */
+	clear_bit(&d->arch.shared_info->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -237,20 +247,18 @@ static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
 	if (e->state == EVTCHNSTAT_ipi ||
 	    (e->state == EVTCHNSTAT_virq && virq_is_per_vcpu(e->virq)))
 		return -EINVAL;
-	if (e->state == EVTCHNSTAT_virq)
-		d->virq_to_port[b->vcpu][e->virq] = b->port;
 	e->notify_vcpu = b->vcpu;
 	return 0;
 }
 
+/* Any port in range, bound or not, as in Xen: the mask bits belong to the guest. */
 static long unmask(struct domain *d, u32 port)
 {
 	struct shared_info *s = d->arch.shared_info;
 
-	if (!port_valid(d, port))
+	if (port >= EVTCHN_NR_PORTS)
 		return -EINVAL;
-	__atomic_fetch_and(&s->evtchn_mask[port / BITS_PER_WORD],
-			   ~(1UL << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+	clear_bit(&s->evtchn_mask[port / BITS_PER_WORD], port % BITS_PER_WORD);
 	if (test_bit(&s->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
 		signal_vcpu(d->vcpus[d->evtchn[port].notify_vcpu], port);
 	return 0;
@@ -280,6 +288,14 @@ static const u8 arg_size[] = {
 	[EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
 	[EVTCHNOP_reset] = sizeof(struct evtchn_reset),
 };
+
+/* Commands whose argument carries results: only these are copied back, as in Xen. */
+static bool has_results(u32 cmd)
+{
+	return cmd == EVTCHNOP_alloc_unbound || cmd == EVTCHNOP_bind_interdomain ||
+	       cmd == EVTCHNOP_bind_virq || cmd == EVTCHNOP_bind_pirq || cmd == EVTCHNOP_bind_ipi ||
+	       cmd == EVTCHNOP_status;
+}
 
 union evtchn_args {
 	struct evtchn_bind_interdomain bind_interdomain;
@@ -328,7 +344,8 @@ static long dispatch(struct domain *d, u32 cmd, union evtchn_args *a)
 
 /**
  * do_event_channel_op - copy the command's argument in, act under the domain's event
- * lock, copy results out. Unknown commands, the FIFO ABI's, and bind_pirq: -ENOSYS.
+ * lock, copy results (if the command has any) out. Unknown commands, the FIFO ABI's,
+ * and bind_pirq: -ENOSYS.
  */
 long do_event_channel_op(u64 cmd, u64 arg)
 {
@@ -346,7 +363,7 @@ long do_event_channel_op(u64 cmd, u64 arg)
 	spin_lock(&d->evtchn_lock);
 	rc = dispatch(d, cmd, &a);
 	spin_unlock(&d->evtchn_lock);
-	if (!rc && copy_to_guest(arg, &a, size))
+	if (!rc && has_results(cmd) && copy_to_guest(arg, &a, size))
 		return -EFAULT;
 	return rc;
 }

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test doubles for the architecture hooks of common code (see shim.h): arch_current_vcpu,
+ * copy_from_guest/copy_to_guest on host memory with injectable faults, and a counting
+ * arch_vcpu_kick.
+ */
+/* kestrel headers first: host <stddef.h> then replaces offsetof cleanly */
+#include <kestrel/errno.h>
+#include <kestrel/event.h>
+#include <kestrel/guest_access.h>
+#include <kestrel/hypercall.h>
+#include <string.h>
+#include "shim.h"
+
+static struct vcpu *current_vcpu;
+static unsigned int kicks[MAX_VCPUS];
+static unsigned int kicks_other; /* vcpu_id out of range: should never happen */
+
+static struct {
+	uintptr_t start, end;
+	unsigned int how;
+} faults[SHIM_MAX_FAULTS];
+static unsigned int nr_faults;
+
+#define SHIM_NULL_PAGE 4096
+
+void shim_reset(void)
+{
+	current_vcpu = NULL;
+	shim_clear_kicks();
+	nr_faults = 0;
+}
+
+void shim_clear_kicks(void)
+{
+	memset(kicks, 0, sizeof(kicks));
+	kicks_other = 0;
+}
+
+void shim_set_current(struct vcpu *v)
+{
+	current_vcpu = v;
+}
+
+void shim_fault_range(const void *p, size_t len, unsigned int how)
+{
+	if (nr_faults == SHIM_MAX_FAULTS)
+		__builtin_trap();
+	faults[nr_faults].start = (uintptr_t)p;
+	faults[nr_faults].end = (uintptr_t)p + len;
+	faults[nr_faults].how = how;
+	nr_faults++;
+}
+
+unsigned int shim_kicks(unsigned int vcpu_id)
+{
+	return vcpu_id < MAX_VCPUS ? kicks[vcpu_id] : 0;
+}
+
+unsigned int shim_kicks_total(void)
+{
+	unsigned int n = kicks_other;
+
+	for (unsigned int i = 0; i < MAX_VCPUS; i++)
+		n += kicks[i];
+	return n;
+}
+
+/* Bytes of [va, va+len) that can be accessed before the first faulting one. */
+static size_t accessible(u64 va, size_t len, unsigned int how)
+{
+	size_t ok = len;
+
+	if (va < SHIM_NULL_PAGE || va + len < va)
+		return 0; /* page 0 is never mapped; ranges that wrap are refused */
+	for (unsigned int i = 0; i < nr_faults; i++) {
+		if (!(faults[i].how & how) || faults[i].end <= va || faults[i].start >= va + len)
+			continue;
+		if (faults[i].start <= va)
+			return 0;
+		ok = MIN(ok, (size_t)(faults[i].start - va));
+	}
+	return ok;
+}
+
+struct vcpu *arch_current_vcpu(void)
+{
+	return current_vcpu;
+}
+
+int copy_from_guest(void *dst, u64 guest_src, size_t len)
+{
+	size_t ok = accessible(guest_src, len, SHIM_FAULT_READ);
+
+	if (ok)
+		memcpy(dst, (const void *)(uintptr_t)guest_src, ok);
+	return ok == len ? 0 : -EFAULT;
+}
+
+int copy_to_guest(u64 guest_dst, const void *src, size_t len)
+{
+	size_t ok = accessible(guest_dst, len, SHIM_FAULT_WRITE);
+
+	if (ok)
+		memcpy((void *)(uintptr_t)guest_dst, src, ok);
+	return ok == len ? 0 : -EFAULT;
+}
+
+void arch_vcpu_kick(struct vcpu *v)
+{
+	if (v->vcpu_id < MAX_VCPUS)
+		kicks[v->vcpu_id]++;
+	else
+		kicks_other++;
+}

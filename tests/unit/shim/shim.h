@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test doubles for the architecture hooks common code calls (shim.c), for the host unit
+ * tests: the current vCPU, guest memory access and vCPU kicks.
+ *
+ * Guest memory is host memory: a "guest virtual address" is a host pointer. The first
+ * page always faults, and ranges can be made to fault on read and/or write; a copy then
+ * moves the bytes before the first faulting one (as a real copy that stops at a bad page
+ * would) and returns -EFAULT.
+ */
+#ifndef KESTREL_TEST_SHIM_H
+#define KESTREL_TEST_SHIM_H
+
+#include <kestrel/domain.h>
+
+#define SHIM_FAULT_READ	 1U
+#define SHIM_FAULT_WRITE 2U
+#define SHIM_MAX_FAULTS	 8
+
+/* Forget faults, kicks and the current vCPU. */
+void shim_reset(void);
+
+/* Start counting kicks from zero again. */
+void shim_clear_kicks(void);
+
+/* What arch_current_vcpu() returns. */
+void shim_set_current(struct vcpu *v);
+
+/* Make [p, p+len) fault for the accesses in how (SHIM_FAULT_*). */
+void shim_fault_range(const void *p, size_t len, unsigned int how);
+
+/* Guest address of a host object. */
+static inline u64 shim_gva(const void *p)
+{
+	return (u64)(uintptr_t)p;
+}
+
+/* arch_vcpu_kick() calls per vcpu_id since shim_reset() or shim_clear_kicks(). */
+unsigned int shim_kicks(unsigned int vcpu_id);
+unsigned int shim_kicks_total(void);
+
+#endif
