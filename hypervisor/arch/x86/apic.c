@@ -193,11 +193,6 @@ bool apic_timer_uses_deadline(void)
 	return timer_deadline_mode;
 }
 
-u64 apic_timer_hz(void)
-{
-	return apic_hz;
-}
-
 /* One-shot mode only: count APIC ticks over ~10 ms of TSC time. */
 void apic_calibrate_timer(void)
 {

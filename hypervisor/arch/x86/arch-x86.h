@@ -90,7 +90,6 @@ void apic_send_nmi_allbutself(void);
 void apic_timer_setup(void);
 void apic_timer_program(u64 tsc_deadline);
 bool apic_timer_uses_deadline(void);
-u64 apic_timer_hz(void);
 void apic_calibrate_timer(void);
 
 /* time.c: TSC calibration, system time, per-CPU timers */

@@ -26,7 +26,7 @@ void __noreturn arch_halt(void);
 void arch_idle(void);
 
 /*
- * In testmode, end the machine (QEMU's isa-debug-exit) with one of the EXIT_*_CODE
+ * In testmode, end the machine (QEMU's isa-debug-exit) with one of the TEST_EXIT_*
  * values. Does not return: QEMU exits asynchronously, and without the device the CPU
  * stays halted.
  */

@@ -8,7 +8,7 @@
 
 #define KESTREL_VERSION "0.1.0"
 
-/* Exit codes for arch_test_exit(); the same values as asm/config.h EXIT_*_CODE. */
+/* Exit codes for arch_test_exit(); QEMU's status is (code << 1) | 1: 33, 65, 97. */
 #define TEST_EXIT_SUCCESS 0x10
 #define TEST_EXIT_PANIC 0x20
 #define TEST_EXIT_GUEST 0x30

@@ -74,10 +74,7 @@
 #define BOOT_GDT_DATA 0x00cf92000000ffff
 #define BOOT_GDT_CODE64 0x00af9a000000ffff
 
-/* isa-debug-exit device (testmode): QEMU exits with (code << 1) | 1. */
+/* isa-debug-exit device (testmode); the codes are TEST_EXIT_* in kestrel/kernel.h. */
 #define DEBUG_EXIT_PORT 0xf4
-#define EXIT_SUCCESS_CODE 0x10 /* QEMU status 33 */
-#define EXIT_PANIC_CODE 0x20   /* QEMU status 65 */
-#define EXIT_GUEST_CODE 0x30   /* QEMU status 97: a guest crashed (dom0) */
 
 #endif
