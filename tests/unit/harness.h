@@ -15,4 +15,15 @@ const char *capture_text(void);
 /* Non-zero when the captured text contains needle. */
 int capture_has(const char *needle);
 
+/*
+ * A fake machine for tests that need the hypervisor heap: npages page-aligned frames
+ * (filled with 0x5A), a frame table, a buddy allocator holding all of them, and the heap
+ * on top with mfn = (address - base) / PAGE_SIZE. Returns the buddy allocator.
+ */
+struct buddy;
+struct buddy *fake_machine_start(unsigned long npages);
+void fake_machine_stop(void);
+/* The address of frame mfn of the fake machine. */
+void *fake_machine_page(unsigned long mfn);
+
 #endif

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "shim/shim.h"
+#include "harness.h"
 
 #define NPAGES		64
 #define NR_TEST_VCPUS	4
@@ -28,38 +29,15 @@
 #define OUT_UNTOUCHED	0xdead	 /* OUT fields before the call: failures leave it */
 #define BAD_PORT_CLOSED 0xC105ED /* in bad_ports[]: a port that was used, then closed */
 
-static u8 *mem;
-static struct page_info frames[NPAGES];
-static struct buddy b;
 
 static struct domain *d;
 static struct vcpu vcpus[NR_TEST_VCPUS];
 static struct shared_info *si;
 static struct vcpu_info *moved_vi; /* vCPU 3's vcpu_info, outside shared_info */
 
-static void *fake_to_virt(u64 mfn)
-{
-	ck_assert_uint_lt(mfn, NPAGES);
-	return mem + mfn * PAGE_SIZE;
-}
-
-static u64 fake_to_mfn(const void *va)
-{
-	const u8 *p = va;
-
-	if (p < mem || p >= mem + NPAGES * PAGE_SIZE)
-		return MFN_INVALID;
-	return (u64)(p - mem) / PAGE_SIZE;
-}
-
 static void setup(void)
 {
-	mem = aligned_alloc(PAGE_SIZE, NPAGES * PAGE_SIZE);
-	ck_assert_ptr_nonnull(mem);
-	memset(mem, 0x5A, NPAGES * PAGE_SIZE);
-	buddy_init(&b, frames, NPAGES);
-	ck_assert_uint_eq(buddy_add_range(&b, 0, NPAGES), NPAGES);
-	heap_init(&b, fake_to_virt, fake_to_mfn);
+	fake_machine_start(NPAGES);
 
 	si = calloc(1, sizeof(*si));
 	moved_vi = calloc(1, sizeof(*moved_vi));
@@ -85,7 +63,7 @@ static void teardown(void)
 	free(d);
 	free(moved_vi);
 	free(si);
-	free(mem);
+	fake_machine_stop();
 }
 
 /* --- guest's view ------------------------------------------------------------------- */

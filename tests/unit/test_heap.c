@@ -13,46 +13,24 @@
 
 #define NPAGES 1024
 
-static u8 *mem;
-static struct page_info frames[NPAGES];
-static struct buddy b;
-
-static void *fake_to_virt(u64 mfn)
-{
-	ck_assert_uint_lt(mfn, NPAGES);
-	return mem + mfn * PAGE_SIZE;
-}
-
-static u64 fake_to_mfn(const void *va)
-{
-	const u8 *p = va;
-
-	if (p < mem || p >= mem + NPAGES * PAGE_SIZE)
-		return MFN_INVALID;
-	return (u64)(p - mem) / PAGE_SIZE;
-}
+static struct buddy *b;
 
 static void setup(void)
 {
-	mem = aligned_alloc(PAGE_SIZE, NPAGES * PAGE_SIZE);
-	ck_assert_ptr_nonnull(mem);
-	memset(mem, 0x5A, NPAGES * PAGE_SIZE);
-	buddy_init(&b, frames, NPAGES);
-	ck_assert_uint_eq(buddy_add_range(&b, 0, NPAGES), NPAGES);
-	heap_init(&b, fake_to_virt, fake_to_mfn);
+	b = fake_machine_start(NPAGES);
 }
 
 static void teardown(void)
 {
-	free(mem);
+	fake_machine_stop();
 }
 
 /* Everything freed: nothing in use and every frame back in the buddy allocator. */
 static void assert_empty(void)
 {
 	ck_assert_uint_eq(heap_bytes_in_use(), 0);
-	ck_assert_uint_eq(buddy_free_pages(&b), NPAGES);
-	ck_assert_int_eq(buddy_check(&b), 0);
+	ck_assert_uint_eq(buddy_free_pages(b), NPAGES);
+	ck_assert_int_eq(buddy_check(b), 0);
 }
 
 /* Size -> bytes charged and guaranteed alignment. */
@@ -148,10 +126,10 @@ START_TEST(test_reuse)
 	c = xmalloc(64);
 	ck_assert_ptr_eq(c, a);
 	/* A slab page that empties goes back to the buddy allocator. */
-	free_before = buddy_free_pages(&b);
+	free_before = buddy_free_pages(b);
 	xfree(c);
 	xfree(keep);
-	ck_assert_uint_eq(buddy_free_pages(&b), free_before + 1);
+	ck_assert_uint_eq(buddy_free_pages(b), free_before + 1);
 	assert_empty();
 }
 END_TEST
@@ -163,7 +141,7 @@ START_TEST(test_full_slab_page)
 
 	for (size_t i = 0; i < ARRAY_SIZE(p); i++)
 		p[i] = xmalloc(256);
-	ck_assert_uint_eq(buddy_free_pages(&b), NPAGES - 2);
+	ck_assert_uint_eq(buddy_free_pages(b), NPAGES - 2);
 	xfree(p[3]);
 	ck_assert_ptr_eq(xmalloc(200), p[3]);
 	for (size_t i = 0; i < ARRAY_SIZE(p); i++)
@@ -179,7 +157,7 @@ START_TEST(test_large)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq((uintptr_t)p % PAGE_SIZE, 0);
 	ck_assert_uint_eq(heap_bytes_in_use(), 4 * PAGE_SIZE);
-	ck_assert_uint_eq(buddy_free_pages(&b), NPAGES - 4);
+	ck_assert_uint_eq(buddy_free_pages(b), NPAGES - 4);
 	memset(p, 1, 3 * PAGE_SIZE);
 	q = xzalloc(NPAGES / 2 * PAGE_SIZE);
 	ck_assert_ptr_nonnull(q);
@@ -243,10 +221,10 @@ START_TEST(test_bad_frees)
 	xfree(large + PAGE_SIZE);     /* tail page of a large block */
 	xfree(large + 8);	      /* misaligned large */
 	xfree(outside);		      /* not heap memory at all */
-	xfree(mem + 200 * PAGE_SIZE); /* a free frame */
+	xfree(fake_machine_page(200)); /* a free frame */
 	ck_assert(capture_has("heap: xfree"));
 	ck_assert_uint_eq(heap_bytes_in_use(), in_use);
-	ck_assert_int_eq(buddy_check(&b), 0);
+	ck_assert_int_eq(buddy_check(b), 0);
 	xfree(small);
 	xfree(large);
 	assert_empty();
