@@ -15,6 +15,27 @@
  */
 #include "asm.h"
 
+/* The SysV callee-saved registers, around probes that leave through another path. */
+.macro SAVE_CALLEE_SAVED
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+.endm
+
+.macro RESTORE_CALLEE_SAVED_AND_RET
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	ret
+.endm
+
+
 #define HC_IRET		23
 #define USER_SS		0xe02b
 #define USER_CS		0xe033
@@ -105,12 +126,7 @@ exc_common:
  * syscall handler then calls user_return(), which resumes here.
  */
 GLOBAL(user_call)
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_CALLEE_SAVED
 	mov	%rsp, user_saved_ksp
 	mov	%rdi, %rbx
 	mov	%rsi, %rdi
@@ -132,13 +148,7 @@ END(user_call)
 GLOBAL(user_return)
 	mov	%rdi, %rax
 	mov	user_saved_ksp, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	ret
+	RESTORE_CALLEE_SAVED_AND_RET
 END(user_return)
 
 /* Guest user mode: call fn(arg), then leave through the exit syscall. */
@@ -158,12 +168,7 @@ END(user_trampoline)
  * caller of iret_probe. RBX, RBP and R12..R15 are preserved.
  */
 GLOBAL(iret_probe)
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_CALLEE_SAVED
 	mov	%rsp, probe_saved_sp
 	mov	%rsi, probe_out
 	mov	%rdi, %rsp
@@ -180,12 +185,7 @@ END(iret_probe)
  * iret_probe when ctx->rip is iret_probe_landing.
  */
 GLOBAL(multicall_probe)
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_CALLEE_SAVED
 	mov	%rsp, probe_saved_sp
 	mov	%rcx, probe_out
 	mov	%rdx, %rsp
@@ -196,13 +196,7 @@ GLOBAL(multicall_probe)
 	mov	%rax, 0(%rbx)
 	movq	$0, 40(%rbx)
 	mov	probe_saved_sp, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	ret
+	RESTORE_CALLEE_SAVED_AND_RET
 END(multicall_probe)
 
 GLOBAL(iret_probe_landing)
@@ -225,13 +219,7 @@ GLOBAL(iret_probe_landing)
 	mov	%rax, 48(%rbx)
 	pop	%rbx
 	mov	probe_saved_sp, %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	ret
+	RESTORE_CALLEE_SAVED_AND_RET
 END(iret_probe_landing)
 
 	.data
