@@ -167,17 +167,12 @@ static bool check_descriptor(u64 *desc)
 	return true;
 }
 
-static bool frame_is_guests(const struct domain *d, u64 mfn)
-{
-	return mfn < nr_machine_frames && frame_table[mfn].owner == d->domid;
-}
-
 /* May the frame hold descriptors? Not while it is a page table (or not the guest's). */
 static bool frame_takes_desc(const struct domain *d, u64 mfn)
 {
 	u64 type = frame_table[mfn].type_info & PGT_type_mask;
 
-	return frame_is_guests(d, mfn) &&
+	return frame_owned_by(d, mfn) &&
 	       (type == PGT_none || type == PGT_writable || type == PGT_seg_desc);
 }
 
@@ -209,13 +204,10 @@ long do_set_gdt(u64 list, u64 entries)
 		return -EINVAL;
 	if (copy_from_guest(frames, list, nr * sizeof(u64)))
 		return -EFAULT;
-	for (unsigned int i = 0; i < nr; i++) {
-		u64 type = frame_table[frames[i] < nr_machine_frames ? frames[i] : 0].type_info;
-
-		if (!frame_is_guests(v->domain, frames[i]) ||
-		    (type & PGT_type_mask) != PGT_seg_desc)
+	for (unsigned int i = 0; i < nr; i++)
+		if (!frame_owned_by(v->domain, frames[i]) ||
+		    (frame_table[frames[i]].type_info & PGT_type_mask) != PGT_seg_desc)
 			return -EINVAL;
-	}
 	memcpy(v->arch.gdt_frames, frames, nr * sizeof(u64));
 	v->arch.gdt_ents = entries;
 	return 0;
@@ -225,7 +217,7 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
 	switch (op->cmd) {
 	case MMUEXT_NEW_USER_BASEPTR:
-		if (op->arg1.mfn && (!frame_is_guests(v->domain, op->arg1.mfn) ||
+		if (op->arg1.mfn && (!frame_owned_by(v->domain, op->arg1.mfn) ||
 				     (frame_table[op->arg1.mfn].type_info & PGT_type_mask) !=
 					     PGT_l4_table))
 			return -EINVAL;
@@ -281,7 +273,7 @@ int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset)
 		return -ENXIO;
 	if (v->arch.vcpu_info_moved || (v != current() && v->state != VCPU_DOWN))
 		return -EINVAL;
-	if (!frame_is_guests(v->domain, mfn))
+	if (!frame_owned_by(v->domain, mfn))
 		return -EINVAL;
 	type = frame_table[mfn].type_info & PGT_type_mask;
 	if (type != PGT_none && type != PGT_writable)

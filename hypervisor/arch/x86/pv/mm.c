@@ -35,7 +35,7 @@ static pte_t *guest_l1e(struct vcpu *v, u64 va)
 		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 			return NULL;
 		mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-		if (mfn >= nr_machine_frames || frame_table[mfn].owner != v->domain->domid)
+		if (!frame_owned_by(v->domain, mfn))
 			return NULL;
 		t = mfn_to_virt(mfn);
 	}
@@ -77,7 +77,7 @@ static int validate_l1e(struct domain *d, pte_t e)
 		return -EINVAL;
 	if ((e & L1_CACHE) && !d->is_privileged)
 		return -EINVAL;
-	if (mfn >= nr_machine_frames || frame_table[mfn].owner != d->domid)
+	if (!frame_owned_by(d, mfn))
 		return -EINVAL;
 	if ((e & _PAGE_RW) && !get_writable(mfn))
 		return -EINVAL;

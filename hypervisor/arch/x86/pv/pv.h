@@ -7,6 +7,7 @@
 
 #include <kestrel/domain.h>
 #include <kestrel/hypercall.h>
+#include <kestrel/mm.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
 
@@ -27,6 +28,12 @@ static inline struct vcpu *current(void)
 static inline struct cpu_regs *guest_regs(void)
 {
 	return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
+}
+
+/* Is mfn a machine frame that domain d owns? */
+static inline bool frame_owned_by(const struct domain *d, u64 mfn)
+{
+	return mfn < nr_machine_frames && frame_table[mfn].owner == d->domid;
 }
 
 static inline bool is_canonical(u64 va)
