@@ -16,6 +16,14 @@
 
 struct domain *dom0;
 
+/* Every live domain by id; written only when a domain is created or destroyed. */
+static struct domain *domains[DOMID_FIRST_RESERVED];
+
+struct domain *domain_by_id(u16 domid)
+{
+	return domid < DOMID_FIRST_RESERVED ? domains[domid] : NULL;
+}
+
 static const char *const state_names[] = {
 	[DOMAIN_CREATED] = "created", [DOMAIN_RUNNING] = "running",
 	[DOMAIN_PAUSED] = "paused",   [DOMAIN_SHUTDOWN] = "shut down",
@@ -61,6 +69,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 	d->is_privileged = privileged;
 	d->state = DOMAIN_CREATED;
 	spin_lock_init(&d->lock);
+	spin_lock_init(&d->mm_lock);
 	list_init(&d->page_list);
 	if (evtchn_init(d)) {
 		xfree(d);
@@ -78,6 +87,8 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 		d->vcpus[i] = v;
 		d->nr_vcpus = i + 1;
 	}
+	if (domid < DOMID_FIRST_RESERVED)
+		domains[domid] = d;
 	return d;
 fail:
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)

@@ -71,6 +71,9 @@ struct domain {
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[MAX_VCPUS];
 
+	/* memory: mm_lock covers page_list, the counts and every type/reference change of
+	 * the domain's frames (common/page_type.c) */
+	spinlock_t mm_lock;
 	struct list_head page_list; /* frames the domain owns, through page_info.list */
 	u64 tot_pages, max_pages;
 
@@ -91,6 +94,9 @@ struct domain {
 };
 
 extern struct domain *dom0;
+
+/* The domain with this id, or NULL. */
+struct domain *domain_by_id(u16 domid);
 
 /* Allocate a domain with nr_vcpus vCPUs (all DOWN); NULL on exhaustion or bad input. */
 struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One descriptor per machine frame (the frame table). Today the buddy allocator uses the
- * list link, the free flag and the order; owner, type and reference counts are laid out
- * for the PV memory code (page ownership and types) that builds on it.
+ * One descriptor per machine frame (the frame table). The buddy allocator uses the list
+ * link, the free flag and the order of free frames; for allocated frames, owner, type and
+ * reference counts belong to the PV memory model (kestrel/page_type.h).
  *
  * Lifetime: the frame table is allocated at boot for every frame up to the end of RAM and
  * never freed. Locking: the buddy allocator's lock covers frames that are free; an
@@ -22,6 +22,9 @@
 #define PGC_free (1ULL << 63)      /* in the buddy allocator */
 #define PGC_reserved (1ULL << 62)  /* never allocatable (firmware, hole, image, boot data) */
 #define PGC_head (1ULL << 61)      /* first frame of a free buddy block */
+#define PGC_allocated (1ULL << 60) /* a domain holds it (one general reference) */
+#define PGC_xen_heap (1ULL << 59)  /* shared by the hypervisor (shared_info): never freed by
+				    * the guest, not in the domain's page list */
 #define PGC_count_mask ((1ULL << 56) - 1)
 
 /* type_info layout: type in the top bits, validated flag, pinned flag, type count */

@@ -56,5 +56,14 @@ static inline bool list_empty(const struct list_head *h)
 #define list_for_each(p, h) for ((p) = (h)->next; (p) != (h); (p) = (p)->next)
 #define list_for_each_safe(p, n, h) \
 	for ((p) = (h)->next, (n) = (p)->next; (p) != (h); (p) = (n), (n) = (p)->next)
+/* Iterate over the structures of type typeof(*pos) linked through their member m. */
+#define list_for_each_entry(pos, h, m)                                   \
+	for ((pos) = list_entry((h)->next, typeof(*(pos)), m); &(pos)->m != (h); \
+	     (pos) = list_entry((pos)->m.next, typeof(*(pos)), m))
+/* The same, allowing pos to be unlinked; n is a cursor of the same type. */
+#define list_for_each_entry_safe(pos, n, h, m)                                 \
+	for ((pos) = list_entry((h)->next, typeof(*(pos)), m),                 \
+	    (n) = list_entry((pos)->m.next, typeof(*(pos)), m);                \
+	     &(pos)->m != (h); (pos) = (n), (n) = list_entry((n)->m.next, typeof(*(n)), m))
 
 #endif

@@ -113,3 +113,67 @@ void arch_vcpu_kick(struct vcpu *v)
 	else
 		kicks_other++;
 }
+
+/* ---- page_type.c: the frame table, frame contents and hypervisor L4 slots ---- */
+#include <kestrel/mm.h>
+#include <kestrel/page_type.h>
+
+struct page_info *frame_table;
+u64 nr_machine_frames;
+static void *pt_mem;
+static struct domain *pt_domains[4];
+static unsigned int frames_freed, type_changes;
+
+void shim_pt_machine(struct page_info *frames, void *mem, u64 nr)
+{
+	frame_table = frames;
+	pt_mem = mem;
+	nr_machine_frames = nr;
+	frames_freed = type_changes = 0;
+	memset(pt_domains, 0, sizeof(pt_domains));
+}
+
+void shim_pt_add_domain(struct domain *d)
+{
+	if (d->domid < 4)
+		pt_domains[d->domid] = d;
+}
+
+struct domain *domain_by_id(u16 domid)
+{
+	return domid < 4 ? pt_domains[domid] : NULL;
+}
+
+void *arch_frame_virt(u64 mfn)
+{
+	return (char *)pt_mem + mfn * PAGE_SIZE;
+}
+
+void arch_fill_hypervisor_l4(pv_pte_t *l4)
+{
+	for (unsigned int i = PV_HYP_L4_FIRST; i <= PV_HYP_L4_LAST; i++)
+		l4[i] = SHIM_HYP_L4E(i);
+}
+
+void arch_frame_type_changed(u64 mfn)
+{
+	type_changes++;
+}
+
+void arch_free_frame(struct page_info *pg)
+{
+	list_del(&pg->list);
+	pg->owner = DOMID_NONE;
+	pg->type_info = 0;
+	frames_freed++;
+}
+
+unsigned int shim_frames_freed(void)
+{
+	return frames_freed;
+}
+
+unsigned int shim_type_changes(void)
+{
+	return type_changes;
+}

@@ -39,4 +39,17 @@ static inline u64 shim_gva(const void *p)
 unsigned int shim_kicks(unsigned int vcpu_id);
 unsigned int shim_kicks_total(void);
 
+/*
+ * page_type.c doubles: frame_table/nr_machine_frames point at the test's own frames,
+ * arch_frame_virt(mfn) is mem + mfn pages, hypervisor L4 slots get SHIM_HYP_L4E(slot),
+ * domain_by_id() knows domains 0-3 added here, and freed frames and type changes are
+ * counted (a freed frame is unlinked from its list and loses its owner).
+ */
+struct page_info;
+#define SHIM_HYP_L4E(slot) (0x4000000000000ULL | ((u64)(slot) << 12) | 0x63)
+void shim_pt_machine(struct page_info *frames, void *mem, u64 nr);
+void shim_pt_add_domain(struct domain *d);
+unsigned int shim_frames_freed(void);
+unsigned int shim_type_changes(void);
+
 #endif

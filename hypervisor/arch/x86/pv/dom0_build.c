@@ -14,6 +14,7 @@
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
 #include <kestrel/mm.h>
+#include <kestrel/page_type.h>
 #include <kestrel/printk.h>
 #include <kestrel/pvimage.h>
 #include <kestrel/pvlayout.h>
@@ -61,27 +62,21 @@ static int allocate_memory(struct builder *b)
 	b->p2m = xmalloc(b->nr_pages * sizeof(u64));
 	if (!b->p2m)
 		return -ENOMEM;
+	d->max_pages = b->nr_pages;
 	while (pfn < b->nr_pages) {
 		unsigned int order = 9;
 		u64 mfn;
 
 		while (order && (pfn + (1ULL << order) > b->nr_pages ||
-				 (mfn = buddy_alloc(&machine_frames, order)) == MFN_INVALID))
+				 (mfn = domain_alloc_frames(d, order)) == MFN_INVALID))
 			order--;
-		if (!order && (mfn = buddy_alloc(&machine_frames, 0)) == MFN_INVALID)
+		if (!order && (mfn = domain_alloc_frames(d, 0)) == MFN_INVALID)
 			return -ENOMEM;
 		for (u64 k = 0; k < (1ULL << order); k++, pfn++) {
-			struct page_info *pg = &frame_table[mfn + k];
-
-			pg->owner = d->domid;
-			pg->type_info = PGT_writable | 1;
-			list_add_tail(&pg->list, &d->page_list);
 			b->p2m[pfn] = mfn + k;
 			machine_to_phys[mfn + k] = pfn;
-			memset(mfn_to_virt(mfn + k), 0, PAGE_SIZE);
 		}
 	}
-	d->tot_pages = d->max_pages = b->nr_pages;
 	return 0;
 }
 
@@ -100,15 +95,13 @@ static void region_write(const struct builder *b, u64 va, const void *src, u64 l
 	}
 }
 
-static pte_t *take_table(struct builder *b, u64 *next, u64 end, u64 type)
+/* The next frame of a page-table pool; typed and validated later, by the pin. */
+static pte_t *take_table(struct builder *b, u64 *next, u64 end)
 {
 	u64 pfn = (*next)++;
-	struct page_info *pg;
 
 	if (pfn >= end || pfn >= b->nr_pages)
 		panic("dom0: page-table pool exhausted (layout bug)");
-	pg = &frame_table[b->p2m[pfn]];
-	pg->type_info = type | PGT_validated | 1;
 	return pfn_virt(b, pfn);
 }
 
@@ -116,14 +109,13 @@ static pte_t *take_table(struct builder *b, u64 *next, u64 end, u64 type)
 static void map_guest_page(struct builder *b, u64 va, u64 mfn, bool writable, u64 *next,
 			   u64 end)
 {
-	static const u64 types[] = { 0, PGT_l1_table, PGT_l2_table, PGT_l3_table };
 	pte_t *t = b->l4;
 
 	for (unsigned int lvl = 4, shift = L4_SHIFT; lvl > 1; lvl--, shift -= 9) {
 		pte_t *e = &t[PT_INDEX(va, shift)];
 
 		if (!(*e & _PAGE_PRESENT)) {
-			pte_t *nt = take_table(b, next, end, types[lvl - 1]);
+			pte_t *nt = take_table(b, next, end);
 
 			*e = virt_to_maddr(nt) | GUEST_TABLE_FLAGS;
 		}
@@ -141,8 +133,7 @@ static void build_page_tables(struct builder *b)
 
 	b->next_pt_pfn = pt_pfn;
 	b->pt_pool_end = pt_pfn + l->nr_pt_frames;
-	b->l4 = take_table(b, &b->next_pt_pfn, b->pt_pool_end, PGT_l4_table);
-	frame_table[b->p2m[pt_pfn]].type_info |= PGT_pinned | 1; /* pinned: one more ref */
+	b->l4 = take_table(b, &b->next_pt_pfn, b->pt_pool_end);
 	for (unsigned int i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++)
 		b->l4[i] = idle[i];
 
@@ -272,6 +263,8 @@ static int setup_shared_info(struct domain *d)
 	memset(s, 0, PAGE_SIZE);
 	frame_table[mfn].owner = d->domid;
 	frame_table[mfn].type_info = PGT_none;
+	/* shared with the hypervisor: mappable by the guest, never given back by it */
+	frame_table[mfn].count_info = PGC_allocated | PGC_xen_heap | 1;
 	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		s->vcpu_info[i].evtchn_upcall_mask = 1;
 	time_fill_vcpu_time(&s->vcpu_info[0].time);
@@ -293,10 +286,26 @@ static void setup_vcpu0(struct builder *b, const struct pv_image *pi)
 	r->rsi = b->l->start_info_va;
 	r->rflags = X86_EFLAGS_IF | 2;
 	v->arch.kernel_mode = true;
-	v->arch.guest_table = b->p2m[va_pfn(b, b->l->pt_va)];
 	v->arch.vcpu_info = &b->d->arch.shared_info->vcpu_info[0];
 	v->arch.cr4_shadow = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	v->state = VCPU_RUNNABLE;
+}
+
+/*
+ * Pin the bootstrap L4 (validating the whole tree exactly as a guest's pin would: every
+ * type and reference count follows from it) and load it as vCPU 0's root.
+ */
+static int start_page_tables(struct builder *b)
+{
+	u64 l4 = b->p2m[va_pfn(b, b->l->pt_va)];
+	struct vcpu *v = b->d->vcpus[0];
+
+	if (pt_pin(b->d, l4, 4) || get_page_and_type(mfn_to_page(l4), b->d, PGT_l4_table)) {
+		printk(KERN_ERR "dom0: the bootstrap page tables do not validate (builder bug)\n");
+		return -EINVAL;
+	}
+	v->arch.guest_table = l4;
+	return 0;
 }
 
 static int plan(const struct boot_info *bi, struct pv_image *pi, struct pv_layout *l)
@@ -385,6 +394,9 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
 	}
 	write_start_info(&b, &pi, bi);
 	setup_vcpu0(&b, &pi);
+	rc = start_page_tables(&b);
+	if (rc)
+		return rc;
 	xfree(b.p2m);
 	b.d->state = DOMAIN_RUNNING;
 	*out = b.d;

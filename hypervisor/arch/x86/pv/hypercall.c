@@ -32,6 +32,7 @@ struct hypercall_entry {
 /* Read-only after boot. Holes answer -ENOSYS. */
 static const struct hypercall_entry hypercall_table[64] = {
 	HC(set_trap_table, 1, do_set_trap_table),
+	HC(mmu_update, 4, do_mmu_update),
 	HC(set_gdt, 2, do_set_gdt),
 	HC(stack_switch, 2, do_stack_switch),
 	HC(set_callbacks, 3, do_set_callbacks),
@@ -47,6 +48,7 @@ static const struct hypercall_entry hypercall_table[64] = {
 	HC(vm_assist, 2, do_vm_assist),
 	HC(iret, 0, do_iret),
 	HC(vcpu_op, 3, do_vcpu_op),
+	HC(update_va_mapping_otherdomain, 4, do_update_va_mapping_otherdomain),
 	HC(set_segment_base, 2, do_set_segment_base),
 	HC(mmuext_op, 4, do_mmuext_op),
 	HC(sched_op, 2, do_sched_op),
@@ -105,6 +107,7 @@ void do_syscall(struct cpu_regs *regs)
 		pv_user_syscall(v, regs);
 		return;
 	}
+	this_cpu()->hypercall_start_tsc = rdtsc();
 	ret = call(nr, a);
 	record(v, nr, a, ret);
 	if (ret != HYPERCALL_NO_RETURN_VALUE)

@@ -213,51 +213,6 @@ long do_set_gdt(u64 list, u64 entries)
 	return 0;
 }
 
-static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
-{
-	switch (op->cmd) {
-	case MMUEXT_NEW_USER_BASEPTR:
-		if (op->arg1.mfn && (!frame_owned_by(v->domain, op->arg1.mfn) ||
-				     (frame_table[op->arg1.mfn].type_info & PGT_type_mask) !=
-					     PGT_l4_table))
-			return -EINVAL;
-		v->arch.guest_table_user = op->arg1.mfn;
-		return 0;
-	case MMUEXT_TLB_FLUSH_LOCAL:
-		flush_tlb_all_local();
-		return 0;
-	case MMUEXT_INVLPG_LOCAL:
-		if (guest_range_ok(op->arg1.linear_addr, 1))
-			invlpg(op->arg1.linear_addr);
-		return 0;
-	default:
-		return -ENOSYS; /* the rest comes with the PV MMU */
-	}
-}
-
-long do_mmuext_op(u64 ops, u64 count, u64 pdone, u64 domid)
-{
-	struct vcpu *v = current();
-	struct mmuext_op op;
-	u64 done = 0;
-	long rc = 0;
-
-	if (domid != DOMID_SELF && domid != v->domain->domid)
-		return -ESRCH;
-	for (; done < count; done++, ops += sizeof(op)) {
-		if (copy_from_guest(&op, ops, sizeof(op))) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = mmuext_one(v, &op);
-		if (rc)
-			break;
-	}
-	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-		return -EFAULT;
-	return rc;
-}
-
 u64 arch_hypervisor_virt_start(void)
 {
 	return HYPERVISOR_VIRT_START;

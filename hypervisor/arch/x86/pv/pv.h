@@ -83,15 +83,26 @@ long do_update_descriptor(u64 maddr, u64 desc);
 long do_set_debugreg(u64 reg, u64 value);
 long do_get_debugreg(u64 reg);
 void pv_record_dr6(struct vcpu *v);
-long do_mmuext_op(u64 ops, u64 count, u64 done, u64 domid);
 long do_physdev_op(u64 cmd, u64 arg);
 
 /* usercopy.S */
 bool load_gs_selector(u16 sel);
 
-/* mm.c */
+/* mm.c: the PV MMU hypercalls, frame allocation, continuations */
+long do_mmu_update(u64 reqs, u64 count, u64 done, u64 domid);
+long do_mmuext_op(u64 ops, u64 count, u64 done, u64 domid);
 long do_update_va_mapping(u64 va, u64 val, u64 flags);
+long do_update_va_mapping_otherdomain(u64 va, u64 val, u64 flags, u64 domid);
+u64 domain_alloc_frames(struct domain *d, unsigned int order);
+int pv_find_l1(struct vcpu *v, u64 va, u64 *l1_mfn);
+bool hypercall_preempt_check(void);
+long hypercall_continuation(u64 nr, u64 a1, u64 a2, u64 a3, u64 a4);
+
+/* memory.c */
 long do_memory_op(u64 cmd, u64 arg);
+
+/* ptwr.c: writable page-table emulation on a guest kernel's write fault */
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr);
 
 /* dom0_build.c */
 int dom0_build(const struct boot_info *bi, struct domain **out);

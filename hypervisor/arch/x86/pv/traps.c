@@ -26,7 +26,10 @@
 #define EFLAGS_NT (1UL << 14)
 #define EFLAGS_RF (1UL << 16)
 #define EFLAGS_VM (1UL << 17)
+#define PFEC_PRESENT (1UL << 0)
+#define PFEC_WRITE (1UL << 1)
 #define PFEC_USER (1UL << 2)
+#define PFEC_RSVD (1UL << 3)
 #define TRAP_TABLE_MAX_ENTRIES 4096 /* 16 times every vector */
 
 static bool vector_has_error_code(unsigned int v)
@@ -150,9 +153,14 @@ static void handle_gp(struct vcpu *v, struct cpu_regs *regs)
 
 static void handle_pf(struct vcpu *v, struct cpu_regs *regs)
 {
-	u64 ec = regs->error_code;
+	u64 ec = regs->error_code, cr2 = read_cr2();
 
-	v->arch.vcpu_info->arch.cr2 = read_cr2();
+	/* A kernel store into a read-only L1 may be a page-table update to emulate. */
+	if (v->arch.kernel_mode && (ec & (PFEC_PRESENT | PFEC_WRITE | PFEC_RSVD)) ==
+					   (PFEC_PRESENT | PFEC_WRITE) &&
+	    pv_ptwr_fault(v, regs, cr2))
+		return;
+	v->arch.vcpu_info->arch.cr2 = cr2;
 	/* Everything runs at CPL 3; the guest must see whether its kernel faulted. */
 	if (v->arch.kernel_mode)
 		ec &= ~PFEC_USER;

@@ -44,6 +44,7 @@ struct percpu {
 	unsigned int crash_depth;   /* nested crash reports, to stop recursion */
 	struct vcpu *curr;          /* the vCPU running here, NULL when idle */
 	bool in_multicall;
+	u64 hypercall_start_tsc; /* when the running hypercall began (preemption budget) */
 };
 
 extern struct percpu *percpu_table[NR_CPUS];

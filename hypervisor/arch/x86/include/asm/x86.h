@@ -21,7 +21,12 @@
 #define X86_CR4_SMEP (1UL << 20)
 #define X86_CR4_SMAP (1UL << 21)
 
+#define X86_EFLAGS_CF (1UL << 0)
+#define X86_EFLAGS_PF (1UL << 2)
+#define X86_EFLAGS_ZF (1UL << 6)
+#define X86_EFLAGS_SF (1UL << 7)
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_OF (1UL << 11)
 #define X86_EFLAGS_AC (1UL << 18)
 
 #define MSR_EFER 0xc0000080
@@ -177,6 +182,11 @@ static inline void safe_halt(void)
 static inline void halt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");
+}
+
+static inline void wbinvd(void)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
 }
 
 static inline void invlpg(unsigned long va)

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Frame ownership, reference counts and types: the mechanism the whole PV memory model
+ * rests on (common/page_type.c). Semantics are Xen's x86_64 PV ones.
+ *
+ * Every frame a domain owns carries, in its page_info:
+ *   count_info  PGC_allocated while the domain holds it, plus a general reference count:
+ *               one for the allocation, one per present L1 entry mapping it, one per
+ *               type reference (get_page_and_type). The frame goes back to the allocator
+ *               when the count reaches zero.
+ *   type_info   one type at a time (writable, L1..L4, segment descriptors), a type count,
+ *               PGT_validated once every entry of a page table has been checked and holds
+ *               its references, PGT_pinned while the guest has it pinned. A type changes
+ *               only at type count zero.
+ *
+ * Page-table types are validated when they are first taken (pin, reference from a
+ * validated upper level, load as a root) and devalidated when their last type reference
+ * goes, dropping what their entries held, recursively. A frame with any writable mapping
+ * has the writable type, so it can never be a page table or descriptor page at the same
+ * time: the guest never gets a writable alias of a live page table.
+ *
+ * Entry rules (x86-64 PV, the guest ABI): L1 entries map frames the domain owns (or, for a
+ * privileged domain, I/O frames outside RAM); no superpages; L4 slots 256-271 belong to
+ * the hypervisor and are filled by it; _PAGE_USER is forced on present entries because
+ * the guest kernel runs at CPL 3; bit 62 is reserved for grant mappings; cache-control
+ * bits only for privileged domains.
+ *
+ * Locking: every operation on a domain's frames runs under that domain's mm_lock (the
+ * callers take it). Frames of one domain never hold references to frames of another yet.
+ */
+#ifndef KESTREL_PAGE_TYPE_H
+#define KESTREL_PAGE_TYPE_H
+
+#include <kestrel/frame.h>
+#include <kestrel/types.h>
+
+struct domain;
+
+/* The x86-64 PV page-table entry format (part of the guest ABI). */
+#define PTE_P (1ULL << 0)
+#define PTE_RW (1ULL << 1)
+#define PTE_US (1ULL << 2)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
+#define PTE_A (1ULL << 5)
+#define PTE_D (1ULL << 6)
+#define PTE_PSE (1ULL << 7) /* PAT in an L1 entry */
+#define PTE_G (1ULL << 8)
+#define PTE_AVAIL (7ULL << 9)
+#define PTE_AVAIL_HIGH (0x7ffULL << 52) /* bits 52-62 */
+#define PTE_GRANT (1ULL << 62)           /* reserved for grant mappings */
+#define PTE_NX (1ULL << 63)
+#define PTE_MFN_MASK 0x000ffffffffff000ULL
+#define PTE_MFN(e) (((e) & PTE_MFN_MASK) >> 12)
+#define PT_NR_ENTRIES 512
+#define PV_HYP_L4_FIRST 256 /* L4 slots the hypervisor owns */
+#define PV_HYP_L4_LAST 271
+
+typedef u64 pv_pte_t;
+
+/* ---- hooks the architecture gives (the unit tests give doubles) ---- */
+/* The hypervisor's view of a frame's contents. */
+void *arch_frame_virt(u64 mfn);
+/* Fill the hypervisor's slots (PV_HYP_L4_FIRST..LAST) of an L4 being validated. */
+void arch_fill_hypervisor_l4(pv_pte_t *l4);
+/* A frame that may have had writable mappings becomes a page table: flush stale TLBs. */
+void arch_frame_type_changed(u64 mfn);
+/* The last reference of a frame its owner freed went: give it back to the allocator. */
+void arch_free_frame(struct page_info *pg);
+
+/* ---- references ---- */
+/* The page_info of mfn, or NULL when mfn is beyond the frame table. */
+struct page_info *mfn_to_page(u64 mfn);
+u64 page_to_mfn(const struct page_info *pg);
+
+/* Take a general reference on a frame d owns (allocated). 0 or -EINVAL. */
+int get_page(struct page_info *pg, const struct domain *d);
+void put_page(struct page_info *pg);
+
+/*
+ * Take a type reference of the given PGT_* type, validating a page table on its first
+ * reference. Returns 0, or -EINVAL when the frame has another type in use or fails
+ * validation (nothing is then held).
+ */
+int get_page_type(struct page_info *pg, u64 type);
+void put_page_type(struct page_info *pg);
+int get_page_and_type(struct page_info *pg, const struct domain *d, u64 type);
+void put_page_and_type(struct page_info *pg);
+
+/* The page-table type of a level (1..4). */
+static inline u64 pgt_of_level(unsigned int level)
+{
+	return (u64)level << PGT_type_shift;
+}
+
+/* ---- operations (the hypercalls' workers) ---- */
+/*
+ * Write entry idx of the frame table_mfn (owned by d) with val, checked by the frame's
+ * type: a validated Ln table gets an Ln update (references taken for the new entry and
+ * dropped for the old one), any other frame a plain write if it can take the writable
+ * type. preserve_ad keeps the old entry's accessed and dirty bits.
+ * Returns 0, -EINVAL (bad entry, type conflict, hypervisor slot), -EBUSY/-EPERM as the
+ * entry rules say.
+ */
+int pt_write_entry(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t val,
+		   bool preserve_ad);
+/* Replace entry idx of validated L1 table_mfn, checking val. Same returns. */
+int pt_update_l1e(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t val,
+		  bool preserve_ad);
+
+/* MMUEXT_PIN_Ln_TABLE / MMUEXT_UNPIN_TABLE. 0 or -EINVAL. */
+int pt_pin(struct domain *d, u64 mfn, unsigned int level);
+int pt_unpin(struct domain *d, u64 mfn);
+
+/* Drop every reference the domain's frames hold (pins, tables, mappings): teardown. */
+void pt_relinquish(struct domain *d);
+
+/*
+ * Consistency check of the frames a domain owns: every type count and general count
+ * matches what the domain's validated tables, pins and roots explain. Returns the number
+ * of problems found (each printed).
+ */
+unsigned int pt_audit_domain(struct domain *d, const u64 *roots, unsigned int nr_roots);
+
+#endif
