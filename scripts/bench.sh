@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 [ -s build/guests/bench.elf ] || { echo "bench: build/guests/bench.elf missing (make guest-kernels)" >&2; exit 2; }
 bash scripts/fetch-xen.sh || echo "bench: could not fetch Xen 4.17" >&2
 
-metrics=(null_hypercall syscall_bounce)
+metrics=(null_hypercall syscall_bounce mmu_update_512 pin_unpin_tree ptwr_write)
 
 # value HV METRIC: the number from "bench: METRIC N" in that hypervisor's log, or n/a.
 value() {

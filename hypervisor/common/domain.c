@@ -130,6 +130,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	if (d == dom0 && opt_testmode) {
 		bool clean = reason == SHUTDOWN_poweroff || reason == SHUTDOWN_reboot;
 
+		stop_vcpus(d);
+		domain_destroy(d);
 		printk("testmode: dom0 %s, exiting with the %s code\n",
 		       clean ? "shut down cleanly" : "reported a crash",
 		       clean ? "success" : "guest-crash");
@@ -161,6 +163,35 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 		arch_test_exit(TEST_EXIT_GUEST);
 	}
 	stop_vcpus(d);
+}
+
+void domain_destroy(struct domain *d)
+{
+	u16 domid = d->domid;
+	u64 freed;
+	unsigned int problems;
+
+	d->state = DOMAIN_DYING;
+	freed = arch_domain_relinquish(d);
+	if (domid < DOMID_FIRST_RESERVED)
+		domains[domid] = NULL;
+	if (d == dom0)
+		dom0 = NULL;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		stop_timer(&d->vcpus[i]->singleshot_timer);
+		xfree(d->vcpus[i]);
+	}
+	xfree(d->evtchn);
+	xfree(d);
+	printk("d%u: destroyed, %llu frames returned to the allocator\n", domid,
+	       (unsigned long long)freed);
+	if (!opt_testmode)
+		return;
+	problems = arch_frame_table_check(domid);
+	if (problems)
+		printk(KERN_ERR "d%u: frame table check: %u problems\n", domid, problems);
+	else
+		printk("d%u: frame table consistent after teardown\n", domid);
 }
 
 void hypercall_trace(struct domain *d, const struct hypercall_record *r)

@@ -17,7 +17,8 @@
 #include <kestrel/printk.h>
 
 /* Flags allowed in an entry of each level, beside the frame number. */
-#define BASE_ALLOWED (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D | PTE_AVAIL | PTE_AVAIL_HIGH | PTE_NX)
+#define BASE_ALLOWED \
+	(PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D | PTE_AVAIL | PTE_AVAIL_HIGH | PTE_NX)
 #define L1_CACHE (PTE_PWT | PTE_PCD | PTE_PSE /* PAT */)
 #define L1_ALLOWED (BASE_ALLOWED | PTE_G | L1_CACHE)
 #define UPPER_ALLOWED BASE_ALLOWED
@@ -81,40 +82,42 @@ void put_page(struct page_info *pg)
 
 /* ------------------------------------------------------------------ entry rules */
 
-/* A privileged domain may map frames that are not RAM the allocator manages. */
-static bool is_io_frame(const struct domain *d, u64 mfn)
+/* Frames no domain can own: beyond the frame table, or RAM nobody was given (low MiB). */
+static bool is_io_frame(u64 mfn)
 {
 	struct page_info *pg = mfn_to_page(mfn);
 
-	if (!d->is_privileged)
-		return false;
 	return !pg || ((pg->count_info & PGC_reserved) && pg->owner == DOMID_NONE);
 }
 
 /* Check an L1 entry and take what it holds: a reference, and the writable type if RW. */
-static int get_l1e(const struct domain *d, pv_pte_t e)
+static int get_l1e(const struct domain *d, pv_pte_t *ep)
 {
+	pv_pte_t e = *ep;
 	u64 mfn = PTE_MFN(e);
 	struct page_info *pg;
-	int rc;
 
 	if (!(e & PTE_P))
 		return 0;
-	if ((e & ~PTE_MFN_MASK & ~L1_ALLOWED) || (e & PTE_GRANT))
+	if (e & ~PTE_MFN_MASK & ~L1_ALLOWED)
 		return -EINVAL;
 	if ((e & L1_CACHE) && !d->is_privileged)
 		return -EINVAL;
-	if (is_io_frame(d, mfn))
-		return 0; /* I/O memory: no page_info references */
+	if (mfn == PTE_MFN(PTE_MFN_MASK))
+		return -EINVAL; /* the all-ones frame number */
+	if (is_io_frame(mfn)) {
+		if (!d->is_privileged || mfn >> (arch_paddr_bits() - 12))
+			return -EPERM;
+		if (!(e & (PTE_PWT | PTE_PCD)))
+			*ep = e | PTE_PWT | PTE_PCD; /* I/O is never cached write-back */
+		return 0; /* no page_info references */
+	}
 	pg = mfn_to_page(mfn);
 	if (get_page(pg, d))
-		return -EINVAL;
-	if (!(e & PTE_RW))
-		return 0;
-	rc = get_page_type(pg, PGT_writable);
-	if (rc) {
+		return -EBUSY;
+	if ((e & PTE_RW) && get_page_type(pg, PGT_writable)) {
 		put_page(pg);
-		return -EINVAL;
+		return -EBUSY;
 	}
 	return 0;
 }
@@ -122,17 +125,24 @@ static int get_l1e(const struct domain *d, pv_pte_t e)
 /* Check an L2-L4 entry and take a reference of the next level's type on its target. */
 static int get_upper(const struct domain *d, pv_pte_t e, unsigned int level)
 {
+	struct page_info *pg = mfn_to_page(PTE_MFN(e));
+	int rc;
+
 	if (!(e & PTE_P))
 		return 0;
-	if ((e & ~PTE_MFN_MASK & ~UPPER_ALLOWED) || (e & PTE_GRANT))
+	if (e & ~PTE_MFN_MASK & ~UPPER_ALLOWED)
 		return -EINVAL;
-	return get_page_and_type(mfn_to_page(PTE_MFN(e)), d, pgt_of_level(level - 1)) ? -EINVAL
-										       : 0;
+	if (get_page(pg, d))
+		return -EINVAL;
+	rc = get_page_type(pg, pgt_of_level(level - 1));
+	if (rc)
+		put_page(pg);
+	return rc;
 }
 
-static int get_entry(const struct domain *d, pv_pte_t e, unsigned int level)
+static int get_entry(const struct domain *d, pv_pte_t *e, unsigned int level)
 {
-	return level == 1 ? get_l1e(d, e) : get_upper(d, e, level);
+	return level == 1 ? get_l1e(d, e) : get_upper(d, *e, level);
 }
 
 /* Drop what a present entry of a validated table holds. */
@@ -146,17 +156,25 @@ static void put_entry(pv_pte_t e, unsigned int level)
 		put_page_and_type(pg);
 		return;
 	}
-	if (!pg || ((pg->count_info & PGC_reserved) && pg->owner == DOMID_NONE))
+	if (is_io_frame(PTE_MFN(e)))
 		return; /* an I/O mapping held nothing */
 	if (e & PTE_RW)
 		put_page_type(pg);
 	put_page(pg);
 }
 
-/* The value stored for a checked guest entry: present entries are user-accessible. */
-static pv_pte_t adjust_entry(pv_pte_t e)
+/* The value stored for a checked guest entry, adjusted as Xen does (see page_type.h). */
+static pv_pte_t adjust_entry(pv_pte_t e, unsigned int level)
 {
-	return (e & PTE_P) ? e | PTE_US : e;
+	if (!(e & PTE_P))
+		return e;
+	if (level > 1)
+		return e | PTE_US | (level == 4 ? PTE_A : 0);
+	if (!(e & PTE_US))
+		e |= PTE_US | PTE_GUEST_KERNEL;
+	if (!(e & PTE_GUEST_KERNEL))
+		e |= PTE_G; /* a user page */
+	return e;
 }
 
 static bool is_guest_slot(unsigned int level, unsigned int idx)
@@ -180,13 +198,17 @@ static int validate(struct domain *d, struct page_info *pg, unsigned int level)
 	pv_pte_t *t = arch_frame_virt(page_to_mfn(pg));
 
 	for (unsigned int i = 0; i < PT_NR_ENTRIES; i++) {
+		pv_pte_t e = t[i];
+		int rc;
+
 		if (!is_guest_slot(level, i))
 			continue;
-		if (get_entry(d, t[i], level)) {
+		rc = get_entry(d, &e, level);
+		if (rc) {
 			devalidate(pg, level, i);
-			return -EINVAL;
+			return rc;
 		}
-		t[i] = adjust_entry(t[i]);
+		t[i] = adjust_entry(e, level);
 	}
 	if (level == 4)
 		arch_fill_hypervisor_l4(t);
@@ -217,11 +239,12 @@ int get_page_type(struct page_info *pg, u64 type)
 	pg->type_info++;
 	if (pg->type_info & PGT_validated)
 		return 0;
-	if (!is_pt_type(type)) {
-		pg->type_info |= PGT_validated;
-		return 0;
-	}
-	rc = validate(owner_of(pg), pg, level_of(type));
+	if (type == PGT_seg_desc)
+		rc = arch_validate_desc_page(page_to_mfn(pg));
+	else if (is_pt_type(type))
+		rc = validate(owner_of(pg), pg, level_of(type));
+	else
+		rc = 0;
 	if (rc) {
 		pg->type_info = ti & ~PGT_validated; /* back to how it was, count included */
 		return rc;
@@ -280,7 +303,7 @@ static int check_flags_only(const struct domain *d, pv_pte_t e, unsigned int lev
 {
 	pv_pte_t allowed = level == 1 ? L1_ALLOWED : UPPER_ALLOWED;
 
-	if ((e & ~PTE_MFN_MASK & ~allowed) || (e & PTE_GRANT))
+	if (e & ~PTE_MFN_MASK & ~allowed)
 		return -EINVAL;
 	if (level == 1 && (e & L1_CACHE) && !d->is_privileged)
 		return -EINVAL;
@@ -294,18 +317,20 @@ static int update_entry(struct domain *d, pv_pte_t *slot, unsigned int level, pv
 	int rc;
 
 	if (preserve_ad)
-		val = (val & ~(PTE_A | PTE_D)) | (old & (PTE_A | PTE_D));
+		val |= old & (PTE_A | PTE_D);
 	if (same_refs(old, val, level)) {
 		rc = check_flags_only(d, val, level);
 		if (rc)
 			return rc;
-		__atomic_store_n(slot, adjust_entry(val), __ATOMIC_RELAXED);
+		if (level == 1 && is_io_frame(PTE_MFN(val)) && !(val & (PTE_PWT | PTE_PCD)))
+			val |= PTE_PWT | PTE_PCD;
+		__atomic_store_n(slot, adjust_entry(val, level), __ATOMIC_RELAXED);
 		return 0;
 	}
-	rc = get_entry(d, val, level);
+	rc = get_entry(d, &val, level);
 	if (rc)
 		return rc;
-	old = __atomic_exchange_n(slot, adjust_entry(val), __ATOMIC_RELAXED);
+	old = __atomic_exchange_n(slot, adjust_entry(val, level), __ATOMIC_RELAXED);
 	put_entry(old, level);
 	return 0;
 }

@@ -79,6 +79,11 @@ static const struct form forms[] = {
 #define REX_W 0x8
 #define REX_R 0x4
 
+#define OPC_STOSB 0xaa
+#define OPC_STOS 0xab
+#define OPC_MOVSB 0xa4
+#define OPC_MOVS 0xa5
+
 /* A bounded read cursor over the guest's instruction bytes. */
 struct cursor {
 	const u8 *bytes;
@@ -245,6 +250,33 @@ static bool fetch_operand(struct cursor *c, const struct form *f, unsigned int s
 	return false;
 }
 
+/* The access size of a full-width form: REX.W, then the operand-size prefix, decide. */
+static unsigned int full_size(u8 rex, bool opsize)
+{
+	if (rex & REX_W)
+		return 8;
+	return opsize ? 2 : 4;
+}
+
+/* stos and movs: no ModRM, implicit operands (RAX or (%rsi) to (%rdi)). */
+static int decode_string(u8 opcode, size_t len, bool lock, u8 rex, bool opsize,
+			 const struct ptwr_regs *r, struct ptwr_insn *out)
+{
+	bool byte = opcode == OPC_STOSB || opcode == OPC_MOVSB;
+
+	if (lock)
+		return -EINVAL; /* #UD */
+	out->op = PTWR_STORE;
+	out->len = (unsigned int)len;
+	out->size = byte ? 1 : full_size(rex, opsize);
+	out->locked = false;
+	out->reg = -1;
+	out->expected = 0;
+	out->string = opcode == OPC_STOSB || opcode == OPC_STOS ? PTWR_STR_STOS : PTWR_STR_MOVS;
+	out->operand = out->string == PTWR_STR_STOS ? r->gpr[PTWR_RAX] & size_mask(out->size) : 0;
+	return 0;
+}
+
 /*
  * Decode one instruction (see ptwr_decode.h). Every byte is read through the cursor,
  * so no path can look beyond MIN(avail, PTWR_MAX_INSN_LEN).
@@ -288,6 +320,9 @@ int ptwr_decode(const u8 *bytes, size_t avail, const struct ptwr_regs *r,
 		if (!fetch(&c, &opcode))
 			return -EINVAL;
 	}
+	if (!two_byte && (opcode == OPC_STOSB || opcode == OPC_STOS || opcode == OPC_MOVSB ||
+			  opcode == OPC_MOVS))
+		return decode_string(opcode, c.pos, lock, rex, opsize, r, out);
 	if (!known_opcode(two_byte, opcode))
 		return -EINVAL;
 
@@ -307,14 +342,7 @@ int ptwr_decode(const u8 *bytes, size_t avail, const struct ptwr_regs *r,
 	if (!skip_address(&c, mod, rm))
 		return -EINVAL;
 
-	if (f->width == W_BYTE)
-		size = 1;
-	else if (rex & REX_W)
-		size = 8;
-	else if (opsize)
-		size = 2;
-	else
-		size = 4;
+	size = f->width == W_BYTE ? 1 : full_size(rex, opsize);
 
 	if (f->width == W_BYTE)
 		reg_value = byte_reg(r, reg, rex != 0);
@@ -329,6 +357,7 @@ int ptwr_decode(const u8 *bytes, size_t avail, const struct ptwr_regs *r,
 	out->locked = lock || f->lock == L_IMPLIED;
 	out->reg = -1;
 	out->expected = 0;
+	out->string = PTWR_STR_NONE;
 	if (f->op == PTWR_XCHG || f->op == PTWR_CMPXCHG)
 		out->reg = (int)reg;
 	if (f->op == PTWR_CMPXCHG)

@@ -70,11 +70,11 @@ $(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_COMMON_OBJS) $(GUEST_LDS)
 # The real Xen 4.17 (scripts/fetch-xen.sh unpacks Debian's package into build/xen/).
 test-xen: guest-kernels
 	$(Q)bash scripts/fetch-xen.sh
-	$(Q)bash $(GUEST_DIR)/run-guest-tests.sh xen $(GUEST_FILTER)
+	$(Q)bash $(GUEST_DIR)/run-guest-tests.sh xen '$(GUEST_FILTER)'
 
 # The same kernels on Kestrel.
 test-guests-kestrel: guest-kernels $(BUILD)/kestrel
-	$(Q)bash $(GUEST_DIR)/run-guest-tests.sh kestrel $(GUEST_FILTER)
+	$(Q)bash $(GUEST_DIR)/run-guest-tests.sh kestrel '$(GUEST_FILTER)'
 
 bench: guest-kernels
 	$(Q)bash scripts/bench.sh

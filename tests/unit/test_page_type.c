@@ -30,6 +30,7 @@
 #define P PTE_P
 #define W PTE_RW
 #define E(mfn, fl) (((u64)(mfn) << 12) | (fl))
+#define KERN (PTE_US | PTE_GUEST_KERNEL) /* what a kernel L1 entry is stored with */
 
 enum op {
 	END,
@@ -73,24 +74,26 @@ static const struct scenario scenarios[] = {
 	  { PINL(5, 1, 0), COUNTS(5, 2, 1, 1), UNPINL(5, 0), COUNTS(5, 1, 0, 1) } },
 	{ "an RW entry takes the writable type, and gives it back",
 	  { WRITE(5, 7, E(10, P | W), 0), PINL(5, 1, 0), COUNTS(10, 2, 1, 7),
-	    ENTRYIS(5, 7, E(10, P | W | PTE_US)), UNPINL(5, 0), COUNTS(10, 1, 0, 7) } },
-	{ "an RO entry takes a reference but no type",
-	  { WRITE(5, 7, E(10, P), 0), PINL(5, 1, 0), COUNTS(10, 2, 0, 0), UNPINL(5, 0),
-	    COUNTS(10, 1, 0, 0) } },
+	    ENTRYIS(5, 7, E(10, P | W | KERN)), UNPINL(5, 0), COUNTS(10, 1, 0, 7) } },
+	{ "an RO user entry takes a reference but no type, and is made global",
+	  { WRITE(5, 7, E(10, P | PTE_US), 0), PINL(5, 1, 0), COUNTS(10, 2, 0, 0),
+	    ENTRYIS(5, 7, E(10, P | PTE_US | PTE_G)), UNPINL(5, 0), COUNTS(10, 1, 0, 0) } },
 	{ "a frame of another domain cannot be mapped",
-	  { WRITE(5, 0, E(OWNED + 1, P), 0), PINL(5, 1, -EINVAL), COUNTS(5, 1, 0, 7),
+	  { WRITE(5, 0, E(OWNED + 1, P), 0), PINL(5, 1, -EBUSY), COUNTS(5, 1, 0, 7),
 	    COUNTS(OWNED + 1, 1, 0, 0) } },
-	{ "a frame beyond RAM is I/O: refused unless privileged",
-	  { WRITE(5, 0, E(NFRAMES + 100, P | W), 0), PINL(5, 1, -EINVAL), { PRIV, 1, 0, 0, 0, 0 },
-	    PINL(5, 1, 0), UNPINL(5, 0) } },
+	{ "a frame beyond RAM is I/O: refused unless privileged, and mapped uncached",
+	  { WRITE(5, 0, E(NFRAMES + 100, P | W), 0), PINL(5, 1, -EPERM), { PRIV, 1, 0, 0, 0, 0 },
+	    PINL(5, 1, 0), ENTRYIS(5, 0, E(NFRAMES + 100, P | W | PTE_PWT | PTE_PCD | KERN)),
+	    UNPINL(5, 0), WRITE(5, 0, E(1ULL << 28, P), 0), PINL(5, 1, -EPERM) } },
 	{ "cache bits are for privileged domains only",
 	  { WRITE(5, 0, E(10, P | PTE_PCD), 0), PINL(5, 1, -EINVAL), { PRIV, 1, 0, 0, 0, 0 }, PINL(5, 1, 0),
 	    UNPINL(5, 0) } },
-	{ "reserved and grant bits are refused in an L1",
-	  { WRITE(5, 0, E(10, P | PTE_GRANT), 0), PINL(5, 1, -EINVAL), WRITE(5, 0, 0, 0),
-	    WRITE(5, 1, E(10, P) | (1ULL << 51), 0), PINL(5, 1, -EINVAL) } },
+	{ "the all-ones frame and frames beyond the address width; the grant bit passes",
+	  { WRITE(5, 0, E(0xffffffffffULL, P), 0), PINL(5, 1, -EINVAL), WRITE(5, 0, 0, 0),
+	    WRITE(5, 1, E(10, P) | (1ULL << 51), 0), PINL(5, 1, -EPERM), WRITE(5, 1, 0, 0),
+	    WRITE(5, 2, E(10, P | PTE_GRANT | PTE_NX), 0), PINL(5, 1, 0), UNPINL(5, 0) } },
 	{ "a pinned table cannot be mapped writable, only read-only",
-	  { PINL(6, 1, 0), PINL(5, 1, 0), WRITE(5, 0, E(6, P | W), -EINVAL), ENTRYIS(5, 0, 0),
+	  { PINL(6, 1, 0), PINL(5, 1, 0), WRITE(5, 0, E(6, P | W), -EBUSY), ENTRYIS(5, 0, 0),
 	    WRITE(5, 0, E(6, P), 0), COUNTS(6, 3, 1, 1), WRITE(5, 0, 0, 0), UNPINL(5, 0),
 	    UNPINL(6, 0), COUNTS(6, 1, 0, 1) } },
 	{ "a page mapped writable cannot be pinned until the mapping goes",
@@ -111,7 +114,7 @@ static const struct scenario scenarios[] = {
 	    ENTRYIS(0, PV_HYP_L4_LAST, SHIM_HYP_L4E(PV_HYP_L4_LAST)), UNPINL(0, 0),
 	    COUNTS(1, 1, 0, 3), COUNTS(3, 1, 0, 1), COUNTS(10, 1, 0, 7), COUNTS(11, 1, 0, 0) } },
 	{ "after devalidation the tables may be mapped writable again",
-	  { TREE(0), PINL(0, 4, 0), PINL(5, 1, 0), WRITE(5, 0, E(3, P | W), -EINVAL),
+	  { TREE(0), PINL(0, 4, 0), PINL(5, 1, 0), WRITE(5, 0, E(3, P | W), -EBUSY),
 	    UNPINL(0, 0), WRITE(5, 0, E(3, P | W), 0), COUNTS(3, 2, 1, 7), UNPINL(5, 0) } },
 	{ "the hypervisor's L4 slots are not the guest's",
 	  { PINL(0, 4, 0), WRITE(0, PV_HYP_L4_FIRST, 0, -EINVAL),
@@ -124,21 +127,21 @@ static const struct scenario scenarios[] = {
 	    COUNTS(3, 1, 0, 0) } },
 	{ "a failed validation leaves nothing held",
 	  { WRITE(3, 0, E(10, P | W), 0), WRITE(3, 1, E(OWNED + 1, P), 0),
-	    WRITE(2, 0, E(3, P), 0), PINL(2, 2, -EINVAL), COUNTS(3, 1, 0, 7),
+	    WRITE(2, 0, E(3, P), 0), PINL(2, 2, -EBUSY), COUNTS(3, 1, 0, 7),
 	    COUNTS(10, 1, 0, 7), COUNTS(2, 1, 0, 7) } },
 	{ "updates of a validated table take and drop references",
 	  { PINL(5, 1, 0), WRITE(5, 3, E(10, P | W), 0), COUNTS(10, 2, 1, 7),
 	    WRITE(5, 3, E(11, P | W), 0), COUNTS(10, 1, 0, 7), COUNTS(11, 2, 1, 7),
-	    WRITE(5, 3, E(11, P), 0), COUNTS(11, 2, 0, 7), WRITE(5, 3, E(OWNED + 1, P), -EINVAL),
-	    ENTRYIS(5, 3, E(11, P | PTE_US)), WRITE(5, 3, 0, 0), COUNTS(11, 1, 0, 7),
+	    WRITE(5, 3, E(11, P), 0), COUNTS(11, 2, 0, 7), WRITE(5, 3, E(OWNED + 1, P), -EBUSY),
+	    ENTRYIS(5, 3, E(11, P | KERN)), WRITE(5, 3, 0, 0), COUNTS(11, 1, 0, 7),
 	    UNPINL(5, 0) } },
 	{ "an update may not make a validated table writable through itself",
-	  { PINL(5, 1, 0), WRITE(5, 0, E(5, P | W), -EINVAL), WRITE(5, 0, E(5, P), 0),
+	  { PINL(5, 1, 0), WRITE(5, 0, E(5, P | W), -EBUSY), WRITE(5, 0, E(5, P), 0),
 	    COUNTS(5, 3, 1, 1), WRITE(5, 0, 0, 0), UNPINL(5, 0), COUNTS(5, 1, 0, 1) } },
 	{ "PRESERVE_AD keeps accessed and dirty",
 	  { PINL(5, 1, 0), WRITE(5, 0, E(10, P | W | PTE_A | PTE_D), 0),
-	    WRITE_AD(5, 0, E(10, P | W), 0), ENTRYIS(5, 0, E(10, P | W | PTE_US | PTE_A | PTE_D)),
-	    WRITE(5, 0, E(10, P | W), 0), ENTRYIS(5, 0, E(10, P | W | PTE_US)), UNPINL(5, 0),
+	    WRITE_AD(5, 0, E(10, P | W), 0), ENTRYIS(5, 0, E(10, P | W | KERN | PTE_A | PTE_D)),
+	    WRITE(5, 0, E(10, P | W), 0), ENTRYIS(5, 0, E(10, P | W | KERN)), UNPINL(5, 0),
 	    COUNTS(10, 1, 0, 7) } },
 	{ "a plain page takes plain writes; a descriptor-free, unpinned table too",
 	  { WRITE(5, 9, 0x1235, 0), ENTRYIS(5, 9, 0x1235), PINL(5, 1, -EINVAL),
@@ -302,6 +305,23 @@ START_TEST(test_type_change_flush)
 }
 END_TEST
 
+/* Descriptor pages are checked when they take the type, and exclude page-table use. */
+START_TEST(test_desc_pages)
+{
+	((u64 *)(mem + 7 * PAGE_SIZE))[0] = SHIM_BAD_DESC;
+	ck_assert_int_eq(get_page_and_type(&frames[7], &dom, PGT_seg_desc), -EINVAL);
+	ck_assert_uint_eq(frames[7].count_info, PGC_allocated | 1);
+	ck_assert_uint_eq(frames[7].type_info & PGT_count_mask, 0);
+	ck_assert_int_eq(get_page_and_type(&frames[8], &dom, PGT_seg_desc), 0);
+	ck_assert_int_eq(pt_pin(&dom, 8, 1), -EINVAL);
+	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(8, P | W), 0), 0); /* plain page 5 */
+	ck_assert_int_eq(pt_pin(&dom, 5, 1), -EBUSY); /* its entry maps 8 writable */
+	put_page_and_type(&frames[8]);
+	ck_assert_int_eq(pt_pin(&dom, 8, 1), 0);
+	ck_assert_int_eq(pt_unpin(&dom, 8), 0);
+}
+END_TEST
+
 Suite *page_type_suite(void)
 {
 	Suite *s = suite_create("page_type");
@@ -311,6 +331,7 @@ Suite *page_type_suite(void)
 	tcase_add_loop_test(tc, test_scenario, 0, ARRAY_SIZE(scenarios));
 	tcase_add_loop_test(tc, test_relinquish_after, 0, ARRAY_SIZE(scenarios));
 	tcase_add_test(tc, test_type_change_flush);
+	tcase_add_test(tc, test_desc_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -43,6 +43,7 @@ extern u64 max_ram_pfn;
 void mm_init(struct boot_info *bi);
 void *ioremap(paddr_t pa, size_t len);
 bool directmap_mapped(paddr_t pa, size_t len);
+u64 m2p_block_mfn(u64 i);
 unsigned long alloc_cpu_stacks(unsigned int cpu, u64 ist[4]);
 void mm_report(void);
 

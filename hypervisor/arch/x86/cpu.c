@@ -18,6 +18,12 @@
 
 /* Written by cpu_detect_features() on the boot CPU, read-only afterwards. */
 bool cpu_has_smep, cpu_has_smap, cpu_has_page1gb, cpu_has_fsgsbase;
+static unsigned int cpu_paddr_bits = 36; /* the architectural minimum, until CPUID says */
+
+unsigned int arch_paddr_bits(void)
+{
+	return cpu_paddr_bits;
+}
 bool cpu_has_x2apic, cpu_has_tsc_deadline, cpu_has_invariant_tsc;
 static char cpu_vendor[13];
 static char cpu_brand[49];
@@ -46,6 +52,10 @@ void cpu_detect_features(void)
 	if (max_ext >= 0x80000001) {
 		cpuid_count(0x80000001, 0, &r);
 		cpu_has_page1gb = r.edx & CPUID81_EDX_PAGE1GB;
+	}
+	if (max_ext >= 0x80000008) {
+		cpuid_count(0x80000008, 0, &r);
+		cpu_paddr_bits = r.eax & 0xff;
 	}
 	if (max_ext >= 0x80000004) {
 		for (u32 i = 0; i < 3; i++) {

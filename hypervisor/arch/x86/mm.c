@@ -254,6 +254,27 @@ static void handover_to_buddy(void)
 	heap_init(&machine_frames, heap_to_virt, heap_to_mfn);
 }
 
+/*
+ * RAM the allocator did not get (the image, boot allocations, boot modules) belongs to the
+ * hypervisor, so no guest can map it. What stays unowned is I/O space a privileged domain
+ * may map: non-RAM ranges and, as on Xen, the first MiB (BIOS data, option ROMs).
+ */
+static void claim_hypervisor_frames(const struct boot_info *bi)
+{
+	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *e = &bi->mmap[i];
+		u64 first = MAX(ALIGN_UP(e->addr, PAGE_SIZE), MB(1)) >> PAGE_SHIFT;
+		u64 end = MIN(ALIGN_DOWN(e->addr + e->len, PAGE_SIZE) >> PAGE_SHIFT,
+			      nr_machine_frames);
+
+		if (e->type != MMAP_RAM)
+			continue;
+		for (u64 mfn = first; mfn < end; mfn++)
+			if (frame_table[mfn].count_info & PGC_reserved)
+				frame_table[mfn].owner = DOMID_HYP;
+	}
+}
+
 /**
  * mm_init - build Kestrel's page tables and start the frame allocators.
  * @bi: boot information with a sanitized memory map.
@@ -280,6 +301,7 @@ void mm_init(struct boot_info *bi)
 	map_frame_table(l4);
 	write_cr3(idle_cr3);
 	handover_to_buddy();
+	claim_hypervisor_frames(bi);
 	m2p_init();
 }
 
@@ -327,6 +349,19 @@ static void m2p_init(void)
 			frame_table[mfn + k].owner = DOMID_HYP;
 	}
 	memset(machine_to_phys, 0xff, m2p_bytes);
+}
+
+/* First frame of the i-th 2 MiB block of the machine-to-phys table, or MFN_INVALID. */
+u64 m2p_block_mfn(u64 i)
+{
+	u64 va = RDWR_MPT_VIRT_START + i * MB(2);
+	const pte_t *t = maddr_to_virt(idle_cr3);
+
+	if (i >= m2p_bytes / MB(2))
+		return MFN_INVALID;
+	for (unsigned int shift = L4_SHIFT; shift > L2_SHIFT; shift -= 9)
+		t = maddr_to_virt(t[PT_INDEX(va, shift)] & PTE_ADDR_MASK);
+	return (t[PT_INDEX(va, L2_SHIFT)] & PTE_ADDR_MASK) >> PAGE_SHIFT;
 }
 
 /* True when [pa, pa+len) is inside the direct map. */

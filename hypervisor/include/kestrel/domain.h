@@ -113,6 +113,14 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 const char *domain_state_name(enum domain_state s);
 const char *shutdown_reason_name(unsigned int reason);
 
+/*
+ * Tear a stopped domain down: every frame goes back to the allocator with its type and
+ * counts cleared, then the domain itself is freed. In testmode the frame table is then
+ * checked for leftovers of the domain (printed as "frame table consistent" or the
+ * problems found).
+ */
+void domain_destroy(struct domain *d);
+
 /* Remember one hypercall for the post-mortem (and print it when tracing). */
 void hypercall_trace(struct domain *d, const struct hypercall_record *r);
 void domain_dump_trace(const struct domain *d);
@@ -120,5 +128,9 @@ void domain_dump_trace(const struct domain *d);
 /* Architecture hooks for domain.c */
 void arch_vcpu_dump(const struct vcpu *v);
 void arch_domain_stopped(struct domain *d); /* the domain has no more runnable vCPUs */
+/* Release the domain's memory (roots, pins, mappings, frames); returns frames freed. */
+u64 arch_domain_relinquish(struct domain *d);
+/* Frames still owned by domid or free with a type left: each printed, the count returned. */
+unsigned int arch_frame_table_check(u16 domid);
 
 #endif

@@ -19,11 +19,16 @@
  * has the writable type, so it can never be a page table or descriptor page at the same
  * time: the guest never gets a writable alias of a live page table.
  *
- * Entry rules (x86-64 PV, the guest ABI): L1 entries map frames the domain owns (or, for a
- * privileged domain, I/O frames outside RAM); no superpages; L4 slots 256-271 belong to
- * the hypervisor and are filled by it; _PAGE_USER is forced on present entries because
- * the guest kernel runs at CPL 3; bit 62 is reserved for grant mappings; cache-control
- * bits only for privileged domains.
+ * Entry rules (x86-64 PV, the guest ABI, with Xen 4.17's error codes): L1 entries map
+ * frames the domain owns (-EBUSY otherwise) or, for a privileged domain, I/O frames (not
+ * RAM, or the first MiB; -EPERM for others and beyond the physical address width); no
+ * superpages, global or cache bits above L1 (-EINVAL); L4 slots 256-271 belong to the
+ * hypervisor and are filled by it; cache-control bits in L1s only for privileged domains.
+ * What is stored is adjusted as Xen does: present L2-L4 entries get _PAGE_USER (L4s also
+ * _PAGE_ACCESSED), kernel L1 entries (no _PAGE_USER) get _PAGE_USER | PTE_GUEST_KERNEL,
+ * user L1 entries get _PAGE_GLOBAL (they survive the kernel/user root switch), and a
+ * write-back I/O mapping becomes uncached (PCD|PWT). Bit 62, which Xen reserves for grant
+ * mappings, is accepted as in Xen's release builds.
  *
  * Locking: every operation on a domain's frames runs under that domain's mm_lock (the
  * callers take it). Frames of one domain never hold references to frames of another yet.
@@ -58,13 +63,19 @@ struct domain;
 
 typedef u64 pv_pte_t;
 
+#define PTE_GUEST_KERNEL (1ULL << 52) /* set by the hypervisor on kernel-only L1 entries */
+
 /* ---- hooks the architecture gives (the unit tests give doubles) ---- */
+/* Width of physical addresses: frames at or beyond 2^(bits-12) do not exist. */
+unsigned int arch_paddr_bits(void);
 /* The hypervisor's view of a frame's contents. */
 void *arch_frame_virt(u64 mfn);
 /* Fill the hypervisor's slots (PV_HYP_L4_FIRST..LAST) of an L4 being validated. */
 void arch_fill_hypervisor_l4(pv_pte_t *l4);
 /* A frame that may have had writable mappings becomes a page table: flush stale TLBs. */
 void arch_frame_type_changed(u64 mfn);
+/* A frame takes the segment-descriptor type: 0 if all its descriptors are safe, -EINVAL. */
+int arch_validate_desc_page(u64 mfn);
 /* The last reference of a frame its owner freed went: give it back to the allocator. */
 void arch_free_frame(struct page_info *pg);
 
@@ -79,8 +90,8 @@ void put_page(struct page_info *pg);
 
 /*
  * Take a type reference of the given PGT_* type, validating a page table on its first
- * reference. Returns 0, or -EINVAL when the frame has another type in use or fails
- * validation (nothing is then held).
+ * reference. Returns 0, -EINVAL when the frame has another type in use, or the error of
+ * the first entry that fails validation (nothing is then held).
  */
 int get_page_type(struct page_info *pg, u64 type);
 void put_page_type(struct page_info *pg);
@@ -99,8 +110,8 @@ static inline u64 pgt_of_level(unsigned int level)
  * type: a validated Ln table gets an Ln update (references taken for the new entry and
  * dropped for the old one), any other frame a plain write if it can take the writable
  * type. preserve_ad keeps the old entry's accessed and dirty bits.
- * Returns 0, -EINVAL (bad entry, type conflict, hypervisor slot), -EBUSY/-EPERM as the
- * entry rules say.
+ * Returns 0, -EINVAL (bad flags, type conflict, hypervisor slot, frame not the domain's),
+ * -EBUSY or -EPERM as the entry rules say.
  */
 int pt_write_entry(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t val,
 		   bool preserve_ad);

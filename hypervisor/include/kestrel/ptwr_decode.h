@@ -22,6 +22,8 @@
  *   08 /r, 09 /r, 80 /1 ib, 81 /1 iw/id, 83 /1 ib    or
  *   20 /r, 21 /r, 80 /4 ib, 81 /4 iw/id, 83 /4 ib    and
  *   0F AB /r, 0F BA /5 ib    bts        0F B3 /r, 0F BA /6 ib    btr
+ *   AA, AB  stos (one element, no REP)  A4, A5  movs (one element, no REP): stores to
+ *           (%rdi) of AL/AX/EAX/RAX or of the element at (%rsi); see string below
  * Prefixes: at most 4 prefix bytes in all (REX included), each one of LOCK (F0), operand
  * size (66), segment ES/SS/DS (26/36/3E), then at most one REX (40-4F) immediately before
  * the opcode. LOCK is refused on mov (it raises #UD there). Everything else - FS/GS/CS
@@ -75,6 +77,13 @@ struct ptwr_insn {
 	u64 operand;
 	u64 expected; /* CMPXCHG only: RAX's low size bytes; 0 otherwise */
 	int reg;      /* XCHG/CMPXCHG: index of the source register operand; -1 otherwise */
+	/*
+	 * PTWR_STR_STOS / PTWR_STR_MOVS: a string store (op is PTWR_STORE). For stos the
+	 * operand is RAX's low size bytes; for movs it is 0 and the caller reads the source
+	 * element at RSI. Either way the caller then moves RDI (and for movs RSI) by size,
+	 * down when RFLAGS.DF is set.
+	 */
+	enum ptwr_string { PTWR_STR_NONE, PTWR_STR_STOS, PTWR_STR_MOVS } string;
 };
 
 /*

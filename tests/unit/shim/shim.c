@@ -144,6 +144,11 @@ struct domain *domain_by_id(u16 domid)
 	return domid < 4 ? pt_domains[domid] : NULL;
 }
 
+unsigned int arch_paddr_bits(void)
+{
+	return 40;
+}
+
 void *arch_frame_virt(u64 mfn)
 {
 	return (char *)pt_mem + mfn * PAGE_SIZE;
@@ -153,6 +158,12 @@ void arch_fill_hypervisor_l4(pv_pte_t *l4)
 {
 	for (unsigned int i = PV_HYP_L4_FIRST; i <= PV_HYP_L4_LAST; i++)
 		l4[i] = SHIM_HYP_L4E(i);
+}
+
+/* Descriptor pages: a page whose first word is SHIM_BAD_DESC fails validation. */
+int arch_validate_desc_page(u64 mfn)
+{
+	return *(u64 *)arch_frame_virt(mfn) == SHIM_BAD_DESC ? -EINVAL : 0;
 }
 
 void arch_frame_type_changed(u64 mfn)

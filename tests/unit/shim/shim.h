@@ -46,6 +46,7 @@ unsigned int shim_kicks_total(void);
  * counted (a freed frame is unlinked from its list and loses its owner).
  */
 struct page_info;
+#define SHIM_BAD_DESC 0xbadbadbadbadbadULL
 #define SHIM_HYP_L4E(slot) (0x4000000000000ULL | ((u64)(slot) << 12) | 0x63)
 void shim_pt_machine(struct page_info *frames, void *mem, u64 nr);
 void shim_pt_add_domain(struct domain *d);

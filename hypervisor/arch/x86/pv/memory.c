@@ -71,12 +71,18 @@ static long reservation(struct domain *d, u64 cmd, u64 arg)
 										  : RESV_POPULATE;
 	u64 i = cmd >> MEMOP_EXTENT_SHIFT;
 
+	/* As in Xen, every refusal is a count of the extents done: none. */
 	if (copy_from_guest(&r, arg, sizeof(r)))
-		return -EFAULT;
+		return i;
+	if (r.nr_extents > (0xffffffffU >> MEMOP_EXTENT_SHIFT))
+		return i; /* too many to encode a continuation */
 	if (i >= r.nr_extents || r.extent_order > MAX_EXTENT_ORDER ||
 	    (r.domid != DOMID_SELF && r.domid != d->domid))
 		return i;
 	if (op != RESV_INCREASE && !r.extent_start)
+		return i;
+	if (r.extent_start && (!guest_range_ok((u64)r.extent_start + i * sizeof(u64),
+					       (r.nr_extents - i) * sizeof(u64))))
 		return i;
 	spin_lock(&d->mm_lock);
 	for (; i < r.nr_extents; i++) {
@@ -106,6 +112,10 @@ static long machine_memory_map(struct domain *d, u64 arg)
 		return -EPERM;
 	if (copy_from_guest(&m, arg, sizeof(m)))
 		return -EFAULT;
+	if (!m.buffer) {
+		m.nr_entries = bi->nr_mmap; /* only the count */
+		return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
+	}
 	if (m.nr_entries < bi->nr_mmap)
 		return -EINVAL;
 	for (unsigned int i = 0; i < bi->nr_mmap; i++) {
@@ -120,6 +130,22 @@ static long machine_memory_map(struct domain *d, u64 arg)
 	}
 	m.nr_entries = bi->nr_mmap;
 	return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
+}
+
+/* The frames backing the M2P, one per 2 MiB block (XENMEM_machphys_mfn_list). */
+static long machphys_mfn_list(u64 arg)
+{
+	struct xen_machphys_mfn_list l;
+	u64 mfn;
+	unsigned int n = 0;
+
+	if (copy_from_guest(&l, arg, sizeof(l)))
+		return -EFAULT;
+	for (; n < l.max_extents && (mfn = m2p_block_mfn(n)) != MFN_INVALID; n++)
+		if (copy_to_guest((u64)l.extent_start + n * sizeof(u64), &mfn, sizeof(mfn)))
+			return -EFAULT;
+	l.nr_extents = n;
+	return copy_to_guest(arg, &l, sizeof(l)) ? -EFAULT : 0;
 }
 
 static long domain_query(struct domain *d, u64 cmd, u64 arg)
@@ -145,12 +171,32 @@ static long domain_query(struct domain *d, u64 cmd, u64 arg)
 long do_memory_op(u64 cmd, u64 arg)
 {
 	struct domain *d = current()->domain;
+	unsigned int op = cmd & MEMOP_CMD_MASK;
 
-	switch (cmd & MEMOP_CMD_MASK) {
-	case XENMEM_increase_reservation:
-	case XENMEM_decrease_reservation:
-	case XENMEM_populate_physmap:
+	if (op == XENMEM_increase_reservation || op == XENMEM_decrease_reservation ||
+	    op == XENMEM_populate_physmap)
 		return reservation(d, cmd, arg);
+	if (op == XENMEM_memory_map) {
+		struct xen_memory_map m;
+
+		/* no map was set for this domain, as for Xen's PV dom0 */
+		return copy_from_guest(&m, arg, sizeof(m)) ? -EFAULT : -ENOSYS;
+	}
+	switch (op) {
+	case XENMEM_machphys_mapping:
+	case XENMEM_maximum_ram_page:
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+	case XENMEM_machine_memory_map:
+	case XENMEM_machphys_mfn_list:
+		if (cmd >> MEMOP_EXTENT_SHIFT)
+			return -EINVAL; /* only the reservation operations continue */
+		break;
+	default:
+		return -ENOSYS;
+	}
+	switch (op) {
 	case XENMEM_machphys_mapping: {
 		struct xen_machphys_mapping m = {
 			.v_start = RO_MPT_VIRT_START,
@@ -168,8 +214,9 @@ long do_memory_op(u64 cmd, u64 arg)
 		return domain_query(d, cmd & MEMOP_CMD_MASK, arg);
 	case XENMEM_machine_memory_map:
 		return machine_memory_map(d, arg);
+	case XENMEM_machphys_mfn_list:
+		return machphys_mfn_list(arg);
 	default:
-		return -ENOSYS; /* XENMEM_memory_map included: no map was set, as for Xen's
-				 * PV dom0 */
+		return -ENOSYS;
 	}
 }

@@ -7,6 +7,8 @@
  * mmuext_op serves the few commands PV kernels need before the full PV MMU exists.
  */
 #include <kestrel/errno.h>
+#include <kestrel/page_type.h>
+#include <kestrel/spinlock.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/lib.h>
 #include <kestrel/kernel.h>
@@ -167,49 +169,85 @@ static bool check_descriptor(u64 *desc)
 	return true;
 }
 
-/* May the frame hold descriptors? Not while it is a page table (or not the guest's). */
-static bool frame_takes_desc(const struct domain *d, u64 mfn)
+/* Every descriptor of a frame that becomes part of a GDT or LDT must be safe. */
+int arch_validate_desc_page(u64 mfn)
 {
-	u64 type = frame_table[mfn].type_info & PGT_type_mask;
+	u64 *desc = mfn_to_virt(mfn);
 
-	return frame_owned_by(d, mfn) &&
-	       (type == PGT_none || type == PGT_writable || type == PGT_seg_desc);
-}
+	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++) {
+		u64 d = desc[i];
 
-long do_update_descriptor(u64 maddr, u64 desc)
-{
-	struct vcpu *v = current();
-	u64 mfn = maddr >> PAGE_SHIFT;
-
-	if ((maddr & 7) || !check_descriptor(&desc))
-		return -EINVAL;
-	if (!frame_takes_desc(v->domain, mfn))
-		return -EINVAL;
-	*(u64 *)maddr_to_virt(maddr) = desc;
+		if (!check_descriptor(&d) || d != desc[i])
+			return -EINVAL;
+	}
 	return 0;
 }
 
 /*
- * set_gdt: the frames must be the guest's and free of writable mappings. Every frame of a
- * PV guest is mapped writable at start of day except its page tables, so until the PV
- * MMU lets guests remap pages this accepts only an empty GDT.
+ * update_descriptor: a checked store into a frame of the guest's that is a descriptor page
+ * in use or could be mapped writable (not a page table).
+ */
+long do_update_descriptor(u64 maddr, u64 desc)
+{
+	struct domain *d = current()->domain;
+	struct page_info *pg = mfn_to_page(maddr >> PAGE_SHIFT);
+	u64 type;
+	long rc = -EINVAL;
+
+	if ((maddr & 7) || !check_descriptor(&desc))
+		return -EINVAL;
+	spin_lock(&d->mm_lock);
+	if (get_page(pg, d))
+		goto out;
+	type = (pg->type_info & PGT_type_mask) == PGT_seg_desc && (pg->type_info & PGT_count_mask)
+		       ? PGT_seg_desc
+		       : PGT_writable;
+	if (!get_page_type(pg, type)) {
+		*(u64 *)maddr_to_virt(maddr) = desc;
+		put_page_type(pg);
+		rc = 0;
+	}
+	put_page(pg);
+out:
+	spin_unlock(&d->mm_lock);
+	return rc;
+}
+
+/* Drop the descriptor-type references of the first nr frames. */
+static void put_gdt_frames(const u64 *frames, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		put_page_and_type(mfn_to_page(frames[i]));
+}
+
+/*
+ * set_gdt: the frames must be the guest's, free of writable mappings, and hold only safe
+ * descriptors; they keep the descriptor type while they are the GDT.
  */
 long do_set_gdt(u64 list, u64 entries)
 {
 	struct vcpu *v = current();
-	unsigned int nr = (entries + 511) / 512;
+	struct domain *d = v->domain;
+	unsigned int nr = (entries + 511) / 512, i;
 	u64 frames[FIRST_RESERVED_GDT_PAGE];
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
 	if (copy_from_guest(frames, list, nr * sizeof(u64)))
 		return -EFAULT;
-	for (unsigned int i = 0; i < nr; i++)
-		if (!frame_owned_by(v->domain, frames[i]) ||
-		    (frame_table[frames[i]].type_info & PGT_type_mask) != PGT_seg_desc)
-			return -EINVAL;
+	spin_lock(&d->mm_lock);
+	for (i = 0; i < nr; i++)
+		if (get_page_and_type(mfn_to_page(frames[i]), d, PGT_seg_desc))
+			break;
+	if (i < nr) {
+		put_gdt_frames(frames, i);
+		spin_unlock(&d->mm_lock);
+		return -EINVAL;
+	}
+	put_gdt_frames(v->arch.gdt_frames, (v->arch.gdt_ents + 511) / 512);
 	memcpy(v->arch.gdt_frames, frames, nr * sizeof(u64));
 	v->arch.gdt_ents = entries;
+	spin_unlock(&d->mm_lock);
 	return 0;
 }
 
@@ -218,20 +256,25 @@ u64 arch_hypervisor_virt_start(void)
 	return HYPERVISOR_VIRT_START;
 }
 
-/* VCPUOP_register_vcpu_info: move v's vcpu_info into a frame of its own domain. */
+/*
+ * VCPUOP_register_vcpu_info: move v's vcpu_info into a frame of its own domain, held with
+ * a writable type reference so that it can be neither given back nor made a page table
+ * while the hypervisor writes it.
+ */
 int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset)
 {
+	struct domain *d = v->domain;
 	struct vcpu_info *nv;
-	u64 type;
+	int rc;
 
 	if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
 		return -ENXIO;
 	if (v->arch.vcpu_info_moved || (v != current() && v->state != VCPU_DOWN))
 		return -EINVAL;
-	if (!frame_owned_by(v->domain, mfn))
-		return -EINVAL;
-	type = frame_table[mfn].type_info & PGT_type_mask;
-	if (type != PGT_none && type != PGT_writable)
+	spin_lock(&d->mm_lock);
+	rc = get_page_and_type(mfn_to_page(mfn), d, PGT_writable);
+	spin_unlock(&d->mm_lock);
+	if (rc)
 		return -EINVAL;
 	nv = (struct vcpu_info *)((u8 *)mfn_to_virt(mfn) + offset);
 	memcpy(nv, v->arch.vcpu_info, sizeof(*nv));
@@ -239,6 +282,7 @@ int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset)
 	nv->evtchn_upcall_pending = 1;
 	nv->evtchn_pending_sel = ~0UL;
 	v->arch.vcpu_info = nv;
+	v->arch.vcpu_info_mfn = mfn;
 	v->arch.vcpu_info_moved = true;
 	return 0;
 }

@@ -13,6 +13,7 @@
  */
 #include <kestrel/errno.h>
 #include <kestrel/guest_access.h>
+#include <kestrel/kernel.h>
 #include <kestrel/lib.h>
 #include <kestrel/mm.h>
 #include <kestrel/page_type.h>
@@ -94,6 +95,89 @@ u64 domain_alloc_frames(struct domain *d, unsigned int order)
 	return mfn;
 }
 
+/* Drop the references a vCPU holds: its roots and its registered vcpu_info frame. */
+static void vcpu_release(struct vcpu *v)
+{
+	u64 *roots[] = { &v->arch.guest_table, &v->arch.guest_table_user,
+			 &v->arch.vcpu_info_mfn };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(roots); i++) {
+		if (*roots[i])
+			put_page_and_type(mfn_to_page(*roots[i]));
+		*roots[i] = 0;
+	}
+	for (unsigned int i = 0; i < (v->arch.gdt_ents + 511) / 512; i++)
+		put_page_and_type(mfn_to_page(v->arch.gdt_frames[i]));
+	v->arch.gdt_ents = 0;
+}
+
+/* Check every count of the domain's frames against its tables, pins and roots. */
+static void audit(struct domain *d)
+{
+	static u64 held[(3 + FIRST_RESERVED_GDT_PAGE) * MAX_VCPUS]; /* teardown is serial */
+	unsigned int n = 0, bad;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		const struct arch_vcpu *a = &d->vcpus[i]->arch;
+		const u64 refs[] = { a->guest_table, a->guest_table_user, a->vcpu_info_mfn };
+
+		for (unsigned int k = 0; k < ARRAY_SIZE(refs); k++)
+			if (refs[k])
+				held[n++] = refs[k];
+		for (unsigned int k = 0; k < (a->gdt_ents + 511) / 512; k++)
+			held[n++] = a->gdt_frames[k];
+	}
+	bad = pt_audit_domain(d, held, n);
+	if (bad)
+		printk(KERN_ERR "d%u: audit: %u frames with wrong counts\n", d->domid, bad);
+	else
+		printk("d%u: audit: every reference and type count is accounted for\n", d->domid);
+}
+
+/**
+ * arch_domain_relinquish - return all of a stopped domain's memory to the allocator.
+ * Runs on the idle page tables. Returns the number of frames freed.
+ */
+u64 arch_domain_relinquish(struct domain *d)
+{
+	u64 before = buddy_free_pages(&machine_frames), si = d->arch.shared_info_mfn;
+
+	write_cr3(idle_cr3);
+	spin_lock(&d->mm_lock);
+	if (opt_testmode)
+		audit(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		vcpu_release(d->vcpus[i]);
+	pt_relinquish(d);
+	if (d->arch.shared_info) {
+		frame_table[si] = (struct page_info){ .owner = DOMID_NONE };
+		buddy_free(&machine_frames, si, 0);
+		d->arch.shared_info = NULL;
+	}
+	spin_unlock(&d->mm_lock);
+	return buddy_free_pages(&machine_frames) - before;
+}
+
+unsigned int arch_frame_table_check(u16 domid)
+{
+	unsigned int problems = 0;
+
+	for (u64 mfn = 0; mfn < nr_machine_frames; mfn++) {
+		const struct page_info *pg = &frame_table[mfn];
+		bool stale = pg->owner == domid ||
+			     ((pg->count_info & PGC_free) && (pg->type_info || pg->owner != DOMID_NONE));
+
+		if (!stale)
+			continue;
+		if (problems++ < 8)
+			printk(KERN_ERR "mm: frame %#llx: owner %u count %#llx type %#llx\n",
+			       (unsigned long long)mfn, pg->owner,
+			       (unsigned long long)pg->count_info,
+			       (unsigned long long)pg->type_info);
+	}
+	return problems;
+}
+
 /* ------------------------------------------------------------------ continuations */
 
 /* Has this hypercall run long enough to continue later? Never inside a multicall. */
@@ -119,17 +203,33 @@ long hypercall_continuation(u64 nr, u64 a1, u64 a2, u64 a3, u64 a4)
 
 /* ------------------------------------------------------------------ foreign domains */
 
-/* The domain whose frames an operation names: only the caller itself for now. */
-static int check_foreign(struct domain *d, u64 domid)
+enum pg_owner { OWNER_SELF, OWNER_IO, OWNER_XEN };
+
+/*
+ * Whose frames an operation names (Xen's get_pg_owner): DOMID_SELF; DOMID_IO or DOMID_XEN
+ * for a privileged caller; the caller's own id given as a number is -ESRCH, as in Xen.
+ * Other domains' frames come with the toolstack: -EPERM if the domain exists, else -ESRCH.
+ */
+static int pg_owner(const struct domain *d, u64 domid)
 {
 	domid = (u16)domid;
-	if (domid == DOMID_SELF || domid == d->domid)
+	if (domid == DOMID_SELF)
+		return OWNER_SELF;
+	if (domid == DOMID_IO || domid == DOMID_XEN)
+		return d->is_privileged ? (domid == DOMID_IO ? OWNER_IO : OWNER_XEN) : -EPERM;
+	if (domid == d->domid || !domain_by_id(domid))
+		return -ESRCH;
+	return -EPERM;
+}
+
+/* mmu_update's page-table owner, (domid + 1) in the upper half of foreigndom. */
+static int pt_owner(const struct domain *d, u64 foreigndom)
+{
+	u64 id = (foreigndom >> 16) & 0xffff;
+
+	if (!id || id - 1 == d->domid)
 		return 0;
-	if (domid == DOMID_IO && d->is_privileged)
-		return 0; /* I/O frames: checked entry by entry */
-	if (!d->is_privileged)
-		return -EPERM;
-	return domain_by_id(domid) ? -EPERM : -ESRCH;
+	return domain_by_id(id - 1) ? -EPERM : -ESRCH;
 }
 
 /* ------------------------------------------------------------------ mmu_update */
@@ -158,37 +258,47 @@ static int mmu_update_one(struct domain *d, const struct mmu_update *req)
 	}
 }
 
-long do_mmu_update(u64 ureqs, u64 count, u64 pdone, u64 foreigndom)
+/* The shape of mmu_update's and mmuext_op's batches. */
+struct batch {
+	u64 hypercall;    /* its number, for the continuation */
+	size_t elem_size; /* bytes per request */
+	int owner;        /* enum pg_owner */
+	int (*one)(struct vcpu *v, const void *req, int owner);
+};
+
+/*
+ * Run count requests from list under the domain's mm_lock, stopping at the first failure;
+ * the number done goes to *pdone (accumulated across continuations, as Xen does).
+ * Returns 0, the failing request's error, -EFAULT, or a continuation.
+ */
+static long run_batch(const struct batch *b, u64 list, u64 count, u64 pdone, u64 foreigndom)
 {
-	struct domain *d = current()->domain;
-	struct mmu_update req;
+	struct vcpu *v = current();
+	struct domain *d = v->domain;
+	u8 req[sizeof(struct mmuext_op)];
 	u32 n = (u32)count, done = 0, i;
-	long rc;
+	long rc = 0;
 
 	if (n & MMU_UPDATE_PREEMPTED) {
 		n &= ~MMU_UPDATE_PREEMPTED;
 		if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
 			return -EFAULT;
 	}
-	rc = check_foreign(d, foreigndom);
-	if (rc)
-		return rc;
 	spin_lock(&d->mm_lock);
 	for (i = 0; i < n; i++) {
 		if (i && hypercall_preempt_check()) {
 			spin_unlock(&d->mm_lock);
 			if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
 				return -EFAULT;
-			return hypercall_continuation(__HYPERVISOR_mmu_update,
-						      ureqs + i * sizeof(req),
+			return hypercall_continuation(b->hypercall, list + i * b->elem_size,
 						      (n - i) | MMU_UPDATE_PREEMPTED, pdone,
 						      foreigndom);
 		}
-		if (copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req))) {
+		if (copy_from_guest(req, list + i * b->elem_size, b->elem_size)) {
 			rc = -EFAULT;
 			break;
 		}
-		rc = mmu_update_one(d, &req);
+		rc = b->one(v, req, b->owner);
 		if (rc)
 			break;
 		done++;
@@ -199,16 +309,42 @@ long do_mmu_update(u64 ureqs, u64 count, u64 pdone, u64 foreigndom)
 	return rc;
 }
 
+static int mmu_update_req(struct vcpu *v, const void *req, int owner)
+{
+	return mmu_update_one(v->domain, req);
+}
+
+long do_mmu_update(u64 ureqs, u64 count, u64 pdone, u64 foreigndom)
+{
+	struct domain *d = current()->domain;
+	struct batch b = { __HYPERVISOR_mmu_update, sizeof(struct mmu_update), OWNER_SELF,
+			   mmu_update_req };
+	int rc = pt_owner(d, foreigndom);
+
+	if (!rc)
+		rc = pg_owner(d, foreigndom);
+	if (rc < 0)
+		return rc;
+	return run_batch(&b, ureqs, count, pdone, foreigndom);
+}
+
 /* ------------------------------------------------------------------ mmuext_op */
 
-/* Replace the root *slot holds (0 = none) by mfn, which must validate as an L4. */
-static int set_root(struct domain *d, u64 *slot, u64 mfn)
+/*
+ * Replace the root *slot holds (0 = none) by mfn, which must validate as an L4, and load
+ * it if it is the one in use. User L1 entries are global (page_type.h), so a new address
+ * space flushes global translations too.
+ */
+static int set_root(struct vcpu *v, u64 *slot, u64 mfn, bool in_use)
 {
 	u64 old = *slot;
 
-	if (mfn && get_page_and_type(mfn_to_page(mfn), d, PGT_l4_table))
+	if (mfn && get_page_and_type(mfn_to_page(mfn), v->domain, PGT_l4_table))
 		return -EINVAL;
 	*slot = mfn;
+	if (in_use)
+		pv_load_cr3(v);
+	flush_tlb_all_local();
 	if (old)
 		put_page_and_type(mfn_to_page(old));
 	return 0;
@@ -258,11 +394,13 @@ static int set_ldt(struct vcpu *v, u64 base, u64 ents)
 	return 0;
 }
 
-static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+static int mmuext_one(struct vcpu *v, const struct mmuext_op *op, int owner)
 {
 	struct domain *d = v->domain;
-	int rc;
 
+	if (owner != OWNER_SELF)
+		/* frames of DOMID_IO/XEN are never the caller's to pin; nothing else applies */
+		return op->cmd <= MMUEXT_UNPIN_TABLE ? -EINVAL : -EPERM;
 	switch (op->cmd) {
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
@@ -274,15 +412,9 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_NEW_BASEPTR:
 		if (!op->arg1.mfn)
 			return -EINVAL;
-		rc = set_root(d, &v->arch.guest_table, op->arg1.mfn);
-		if (!rc && v->arch.kernel_mode)
-			pv_load_cr3(v);
-		return rc;
+		return set_root(v, &v->arch.guest_table, op->arg1.mfn, v->arch.kernel_mode);
 	case MMUEXT_NEW_USER_BASEPTR:
-		rc = set_root(d, &v->arch.guest_table_user, op->arg1.mfn);
-		if (!rc && !v->arch.kernel_mode)
-			pv_load_cr3(v);
-		return rc;
+		return set_root(v, &v->arch.guest_table_user, op->arg1.mfn, !v->arch.kernel_mode);
 	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_INVLPG_MULTI:
 		if (read_vcpumask((u64)op->arg2.vcpumask))
@@ -310,51 +442,27 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 		return page_op(d, op->arg1.mfn, 0, false);
 	case MMUEXT_COPY_PAGE:
 		return page_op(d, op->arg1.mfn, op->arg2.src_mfn, true);
+	case MMUEXT_MARK_SUPER:
+	case MMUEXT_UNMARK_SUPER:
+		return -EOPNOTSUPP; /* no guest superpages */
 	default:
 		return -ENOSYS;
 	}
 }
 
+static int mmuext_req(struct vcpu *v, const void *req, int owner)
+{
+	return mmuext_one(v, req, owner);
+}
+
 long do_mmuext_op(u64 ops, u64 count, u64 pdone, u64 foreigndom)
 {
-	struct vcpu *v = current();
-	struct domain *d = v->domain;
-	struct mmuext_op op;
-	u32 n = (u32)count, done = 0, i;
-	long rc;
+	struct batch b = { __HYPERVISOR_mmuext_op, sizeof(struct mmuext_op),
+			   pg_owner(current()->domain, foreigndom), mmuext_req };
 
-	if (n & MMU_UPDATE_PREEMPTED) {
-		n &= ~MMU_UPDATE_PREEMPTED;
-		if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-			return -EFAULT;
-	}
-	rc = check_foreign(d, foreigndom);
-	if (rc)
-		return rc;
-	spin_lock(&d->mm_lock);
-	for (i = 0; i < n; i++) {
-		if (i && hypercall_preempt_check()) {
-			spin_unlock(&d->mm_lock);
-			if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-				return -EFAULT;
-			return hypercall_continuation(__HYPERVISOR_mmuext_op,
-						      ops + i * sizeof(op),
-						      (n - i) | MMU_UPDATE_PREEMPTED, pdone,
-						      foreigndom);
-		}
-		if (copy_from_guest(&op, ops + i * sizeof(op), sizeof(op))) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = mmuext_one(v, &op);
-		if (rc)
-			break;
-		done++;
-	}
-	spin_unlock(&d->mm_lock);
-	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-		return -EFAULT;
-	return rc;
+	if (b.owner < 0)
+		return b.owner;
+	return run_batch(&b, ops, count, pdone, foreigndom);
 }
 
 /* ------------------------------------------------------------------ update_va_mapping */
@@ -422,9 +530,9 @@ long do_update_va_mapping(u64 va, u64 val, u64 flags)
 long do_update_va_mapping_otherdomain(u64 va, u64 val, u64 flags, u64 domid)
 {
 	struct vcpu *v = current();
-	int rc = check_foreign(v->domain, domid);
+	int rc = pg_owner(v->domain, domid);
 
-	if (rc)
+	if (rc < 0)
 		return rc;
 	return update_va(v, va, val, flags);
 }

@@ -78,6 +78,13 @@ static void commit_regs(struct cpu_regs *regs, struct ptwr_regs *pr, const struc
 	default:
 		break;
 	}
+	if (in->string != PTWR_STR_NONE) {
+		u64 step = (fl & X86_EFLAGS_DF) ? -(u64)in->size : in->size;
+
+		pr->gpr[PTWR_RDI] += step;
+		if (in->string == PTWR_STR_MOVS)
+			pr->gpr[PTWR_RSI] += step;
+	}
 	for (unsigned int i = 0; i < PTWR_NR_GPRS; i++)
 		*gpr(regs, i) = pr->gpr[i];
 	regs->rflags = fl;
@@ -89,7 +96,7 @@ static int emulate(struct vcpu *v, struct cpu_regs *regs, u64 addr, u64 table)
 {
 	u8 bytes[PTWR_MAX_INSN_LEN];
 	struct ptwr_regs pr;
-	struct ptwr_insn in;
+	struct ptwr_insn in = { 0 };
 	unsigned int idx = (addr & (PAGE_SIZE - 1)) >> 3;
 	u64 old, new, result;
 	bool zf;
@@ -98,6 +105,8 @@ static int emulate(struct vcpu *v, struct cpu_regs *regs, u64 addr, u64 table)
 	for (unsigned int i = 0; i < PTWR_NR_GPRS; i++)
 		pr.gpr[i] = *gpr(regs, i);
 	if (ptwr_decode(bytes, fetch(regs->rip, bytes), &pr, &in))
+		return -EINVAL;
+	if (in.string == PTWR_STR_MOVS && copy_from_guest(&in.operand, regs->rsi, in.size))
 		return -EINVAL;
 	old = ((pv_pte_t *)mfn_to_virt(table))[idx];
 	if (ptwr_apply(&in, addr, old, &new, &result, &zf))

@@ -31,8 +31,8 @@ struct pv_trap {
 struct arch_vcpu {
 	struct cpu_regs user_regs; /* initial registers, before the first run */
 	bool kernel_mode;
-	u64 guest_table;      /* kernel root L4, machine frame number */
-	u64 guest_table_user; /* user root L4, 0 = none */
+	u64 guest_table;      /* kernel root L4, machine frame number (a type reference) */
+	u64 guest_table_user; /* user root L4, 0 = none (a type reference) */
 
 	struct pv_trap traps[PV_NR_TRAPS];
 	u64 callback[PV_NR_CALLBACKS];
@@ -50,6 +50,7 @@ struct arch_vcpu {
 
 	struct vcpu_info *vcpu_info; /* the hypervisor's view of the current vcpu_info */
 	bool vcpu_info_moved;        /* VCPUOP_register_vcpu_info done */
+	u64 vcpu_info_mfn;           /* its frame, held with a writable type reference */
 	u64 runstate_area;           /* guest VA of the vcpu_runstate_info, 0 = none */
 
 	u64 gdt_frames[FIRST_RESERVED_GDT_PAGE];

@@ -26,6 +26,7 @@
 #define X86_EFLAGS_ZF (1UL << 6)
 #define X86_EFLAGS_SF (1UL << 7)
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_DF (1UL << 10)
 #define X86_EFLAGS_OF (1UL << 11)
 #define X86_EFLAGS_AC (1UL << 18)
 
