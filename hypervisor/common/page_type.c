@@ -23,7 +23,6 @@
 #define L1_ALLOWED (BASE_ALLOWED | PTE_G | L1_CACHE)
 #define UPPER_ALLOWED BASE_ALLOWED
 
-static void put_entry(pv_pte_t e, unsigned int level);
 
 struct page_info *mfn_to_page(u64 mfn)
 {
@@ -122,29 +121,6 @@ static int get_l1e(const struct domain *d, pv_pte_t *ep)
 	return 0;
 }
 
-/* Check an L2-L4 entry and take a reference of the next level's type on its target. */
-static int get_upper(const struct domain *d, pv_pte_t e, unsigned int level)
-{
-	struct page_info *pg = mfn_to_page(PTE_MFN(e));
-	int rc;
-
-	if (!(e & PTE_P))
-		return 0;
-	if (e & ~PTE_MFN_MASK & ~UPPER_ALLOWED)
-		return -EINVAL;
-	if (get_page(pg, d))
-		return -EINVAL;
-	rc = get_page_type(pg, pgt_of_level(level - 1));
-	if (rc)
-		put_page(pg);
-	return rc;
-}
-
-static int get_entry(const struct domain *d, pv_pte_t *e, unsigned int level)
-{
-	return level == 1 ? get_l1e(d, e) : get_upper(d, *e, level);
-}
-
 /* Drop what a present entry of a validated table holds. */
 static void put_entry(pv_pte_t e, unsigned int level)
 {
@@ -182,32 +158,113 @@ static bool is_guest_slot(unsigned int level, unsigned int idx)
 	return level != 4 || idx < PV_HYP_L4_FIRST || idx > PV_HYP_L4_LAST;
 }
 
-/* ------------------------------------------------------------------ validation */
+/* ------------------------------------------------------------------ validation
+ *
+ * Work on a large tree is done in bounded steps. Besides validated and not validated, a
+ * frame of level 2-4 can be
+ *   VALIDATING (PGT_partial): entries [0, nr_validated) hold their references; the frame
+ *     holds one type and one general reference for whoever completes the validation: the
+ *     operation that started it when the guest re-issues it, or any other that asks for
+ *     the same type first (it resumes instead of counting a new reference);
+ *   DYING (PGT_dying): its last type reference went, or its validation failed; entries
+ *     [0, nr_validated) still hold references, which pt_drain() releases; until then the
+ *     frame keeps exactly one type and one general reference, so its type cannot change.
+ * DYING frames wait on the domain's stack (d->dying). The drain works depth-first: a child
+ * that becomes DYING is drained before its parent goes on, so the stack stays short.
+ * L1 frames never enter either state: validating or releasing one is 512 entries.
+ */
 
-static void devalidate(struct page_info *pg, unsigned int level, unsigned int upto)
+static int get_table(struct page_info *pg, const struct domain *d, u64 type, bool pre);
+
+static int get_entry(const struct domain *d, pv_pte_t *e, unsigned int level, bool pre)
 {
-	pv_pte_t *t = arch_frame_virt(page_to_mfn(pg));
-
-	for (unsigned int i = upto; i-- > 0;)
-		if (is_guest_slot(level, i))
-			put_entry(t[i], level);
+	if (level == 1)
+		return get_l1e(d, e);
+	if (!(*e & PTE_P))
+		return 0;
+	if (*e & ~PTE_MFN_MASK & ~UPPER_ALLOWED)
+		return -EINVAL;
+	return get_table(mfn_to_page(PTE_MFN(*e)), d, pgt_of_level(level - 1), pre);
 }
 
-static int validate(struct domain *d, struct page_info *pg, unsigned int level)
+static void release_now(struct page_info *pg);
+
+/* pg (type count 1, one general reference) releases entries [0, nr) later, in pt_drain(). */
+static void push_dying(struct domain *d, struct page_info *pg, unsigned int nr)
 {
+	pg->type_info = type_of(pg) | PGT_dying | 1;
+	pg->nr_validated = nr;
+	if (d->nr_dying < PT_MAX_DYING) {
+		d->dying[d->nr_dying++] = pg;
+		return;
+	}
+	/* Many roots dropped at once (teardown): release this one now, at most 3 deep. */
+	release_now(pg);
+}
+
+/* Release the next entry of a DYING frame. */
+static void release_step(struct page_info *pg)
+{
+	unsigned int level = level_of(type_of(pg)), i = --pg->nr_validated;
 	pv_pte_t *t = arch_frame_virt(page_to_mfn(pg));
 
-	for (unsigned int i = 0; i < PT_NR_ENTRIES; i++) {
+	if (is_guest_slot(level, i))
+		put_entry(t[i], level);
+}
+
+/* A DYING frame holds nothing more: it becomes an untyped frame again. */
+static void dying_done(struct page_info *pg)
+{
+	pg->type_info = type_of(pg);
+	put_page(pg);
+}
+
+static void release_now(struct page_info *pg)
+{
+	while (pg->nr_validated)
+		release_step(pg);
+	dying_done(pg);
+}
+
+int pt_drain(struct domain *d, bool preemptible)
+{
+	bool progress = false;
+
+	while (d->nr_dying) {
+		struct page_info *pg = d->dying[d->nr_dying - 1];
+		unsigned int depth = d->nr_dying;
+
+		while (pg->nr_validated && d->nr_dying == depth) {
+			if (preemptible && progress && arch_preempt_check())
+				return -ERESTART;
+			release_step(pg);
+			progress = true;
+		}
+		if (d->nr_dying != depth)
+			continue; /* a child became DYING: it goes first */
+		d->nr_dying--;
+		dying_done(pg);
+	}
+	return 0;
+}
+
+/* Check entries from nr_validated on; leaves nr_validated at the first not done. */
+static int validate(const struct domain *d, struct page_info *pg, unsigned int level, bool pre)
+{
+	pv_pte_t *t = arch_frame_virt(page_to_mfn(pg));
+	unsigned int first = pg->nr_validated;
+
+	for (unsigned int i = first; i < PT_NR_ENTRIES; i++, pg->nr_validated = i) {
 		pv_pte_t e = t[i];
 		int rc;
 
 		if (!is_guest_slot(level, i))
 			continue;
-		rc = get_entry(d, &e, level);
-		if (rc) {
-			devalidate(pg, level, i);
+		if (pre && level > 1 && i > first && arch_preempt_check())
+			return -ERESTART;
+		rc = get_entry(d, &e, level, pre);
+		if (rc)
 			return rc;
-		}
 		t[i] = adjust_entry(e, level);
 	}
 	if (level == 4)
@@ -220,36 +277,76 @@ static struct domain *owner_of(const struct page_info *pg)
 	return domain_by_id(pg->owner);
 }
 
-int get_page_type(struct page_info *pg, u64 type)
+/*
+ * Validate pg, which holds one type and one general reference for the caller (fresh, or
+ * the VALIDATING frame's). On success they are the caller's; on -ERESTART the frame stays
+ * VALIDATING with them; on failure they are released (now for an L1, by pt_drain() for
+ * the levels above).
+ */
+static int finish_validation(const struct domain *d, struct page_info *pg, bool pre)
 {
-	u64 ti = pg->type_info;
-	int rc;
+	unsigned int level = level_of(type_of(pg));
+	int rc = validate(d, pg, level, pre);
 
-	if (type_count(pg) == PGT_count_mask)
-		return -EINVAL;
-	if (!type_count(pg) && type_of(pg) != type) {
-		bool was_writable = type_of(pg) == PGT_writable;
-
-		pg->type_info = type | (type == PGT_writable ? PGT_validated : 0);
-		if (was_writable && type != PGT_writable)
-			arch_frame_type_changed(page_to_mfn(pg));
-	} else if (type_of(pg) != type) {
-		return -EINVAL;
-	}
-	pg->type_info++;
-	if (pg->type_info & PGT_validated)
+	if (!rc) {
+		pg->type_info = (pg->type_info & ~PGT_partial) | PGT_validated;
 		return 0;
-	if (type == PGT_seg_desc)
-		rc = arch_validate_desc_page(page_to_mfn(pg));
-	else if (is_pt_type(type))
-		rc = validate(owner_of(pg), pg, level_of(type));
-	else
-		rc = 0;
-	if (rc) {
-		pg->type_info = ti & ~PGT_validated; /* back to how it was, count included */
+	}
+	if (rc == -ERESTART) {
+		pg->type_info |= PGT_partial;
 		return rc;
 	}
-	pg->type_info |= PGT_validated;
+	pg->type_info &= ~PGT_partial;
+	if (level == 1)
+		release_now(pg);
+	else
+		push_dying(owner_of(pg), pg, pg->nr_validated);
+	return rc;
+}
+
+/* A reference of page-table type `type` on pg, which d must own. */
+static int get_table(struct page_info *pg, const struct domain *d, u64 type, bool pre)
+{
+	if (!pg || pg->owner != d->domid || !(pg->count_info & PGC_allocated))
+		return -EINVAL;
+	if (pg->type_info & PGT_partial) /* resume: its references pass to this caller */
+		return type_of(pg) == type ? finish_validation(d, pg, pre) : -EINVAL;
+	if ((pg->type_info & PGT_dying) || get_page(pg, d))
+		return -EINVAL;
+	if (type_count(pg)) {
+		if (type_of(pg) != type || !(pg->type_info & PGT_validated) ||
+		    type_count(pg) == PGT_count_mask) {
+			put_page(pg);
+			return -EINVAL;
+		}
+		pg->type_info++;
+		return 0;
+	}
+	if (type_of(pg) == PGT_writable)
+		arch_frame_type_changed(page_to_mfn(pg));
+	pg->type_info = type | 1;
+	pg->nr_validated = 0;
+	return finish_validation(d, pg, pre);
+}
+
+int get_page_type(struct page_info *pg, u64 type)
+{
+	bool was_writable = type_of(pg) == PGT_writable;
+
+	if (is_pt_type(type) || (pg->type_info & (PGT_partial | PGT_dying)) ||
+	    type_count(pg) == PGT_count_mask)
+		return -EINVAL; /* page tables go through get_page_and_type() */
+	if (type_count(pg)) {
+		if (type_of(pg) != type)
+			return -EINVAL;
+		pg->type_info++;
+		return 0;
+	}
+	if (type == PGT_seg_desc && arch_validate_desc_page(page_to_mfn(pg)))
+		return -EINVAL;
+	if (was_writable && type != PGT_writable)
+		arch_frame_type_changed(page_to_mfn(pg));
+	pg->type_info = type | PGT_validated | 1;
 	return 0;
 }
 
@@ -257,30 +354,50 @@ void put_page_type(struct page_info *pg)
 {
 	u64 type = type_of(pg);
 
-	if (!type_count(pg)) {
-		printk(KERN_ERR "mm: put_page_type on frame %#llx with no type references\n",
-		       (unsigned long long)page_to_mfn(pg));
+	if (!type_count(pg) || (pg->type_info & (PGT_partial | PGT_dying))) {
+		printk(KERN_ERR "mm: put_page_type on frame %#llx in a bad state (%#llx)\n",
+		       (unsigned long long)page_to_mfn(pg), (unsigned long long)pg->type_info);
 		return;
 	}
-	if (type_count(pg) > 1 || !is_pt_type(type) || !(pg->type_info & PGT_validated)) {
+	if (type_count(pg) > 1 || !is_pt_type(type)) {
 		pg->type_info--;
 		return;
 	}
-	/* last reference of a page table: no longer validated, then drop what it held */
-	pg->type_info = type;
-	devalidate(pg, level_of(type), PT_NR_ENTRIES);
+	/* the last reference of a page table: release what its entries hold */
+	pg->type_info &= ~PGT_validated;
+	if (type == PGT_l1_table) {
+		pg->nr_validated = PT_NR_ENTRIES;
+		pg->count_info++; /* release_now() drops it */
+		release_now(pg);
+		return;
+	}
+	pg->count_info++; /* the DYING frame's general reference */
+	push_dying(owner_of(pg), pg, PT_NR_ENTRIES);
 }
 
-int get_page_and_type(struct page_info *pg, const struct domain *d, u64 type)
+static int get_and_type(struct page_info *pg, const struct domain *d, u64 type, bool pre)
 {
-	int rc = get_page(pg, d);
+	int rc;
 
+	if (is_pt_type(type))
+		return get_table(pg, d, type, pre);
+	rc = get_page(pg, d);
 	if (rc)
 		return rc;
 	rc = get_page_type(pg, type);
 	if (rc)
 		put_page(pg);
 	return rc;
+}
+
+int get_page_and_type(struct page_info *pg, const struct domain *d, u64 type)
+{
+	return get_and_type(pg, d, type, false);
+}
+
+int get_page_and_type_preemptible(struct page_info *pg, const struct domain *d, u64 type)
+{
+	return get_and_type(pg, d, type, true);
 }
 
 void put_page_and_type(struct page_info *pg)
@@ -311,7 +428,7 @@ static int check_flags_only(const struct domain *d, pv_pte_t e, unsigned int lev
 }
 
 static int update_entry(struct domain *d, pv_pte_t *slot, unsigned int level, pv_pte_t val,
-			bool preserve_ad)
+			bool preserve_ad, bool pre)
 {
 	pv_pte_t old = *slot;
 	int rc;
@@ -327,7 +444,7 @@ static int update_entry(struct domain *d, pv_pte_t *slot, unsigned int level, pv
 		__atomic_store_n(slot, adjust_entry(val, level), __ATOMIC_RELAXED);
 		return 0;
 	}
-	rc = get_entry(d, &val, level);
+	rc = get_entry(d, &val, level, pre);
 	if (rc)
 		return rc;
 	old = __atomic_exchange_n(slot, adjust_entry(val, level), __ATOMIC_RELAXED);
@@ -343,11 +460,12 @@ int pt_update_l1e(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t va
 	if (!pg || pg->owner != d->domid || type_of(pg) != PGT_l1_table ||
 	    !(pg->type_info & PGT_validated) || idx >= PT_NR_ENTRIES)
 		return -EINVAL;
-	return update_entry(d, (pv_pte_t *)arch_frame_virt(table_mfn) + idx, 1, val, preserve_ad);
+	return update_entry(d, (pv_pte_t *)arch_frame_virt(table_mfn) + idx, 1, val, preserve_ad,
+			    false);
 }
 
 int pt_write_entry(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t val,
-		   bool preserve_ad)
+		   bool preserve_ad, bool preemptible)
 {
 	struct page_info *pg = mfn_to_page(table_mfn);
 	pv_pte_t *slot;
@@ -359,8 +477,9 @@ int pt_write_entry(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t v
 	if (is_pt_type(type_of(pg)) && type_count(pg) && (pg->type_info & PGT_validated)) {
 		unsigned int level = level_of(type_of(pg));
 
-		rc = is_guest_slot(level, idx) ? update_entry(d, slot, level, val, preserve_ad)
-					       : -EINVAL;
+		rc = is_guest_slot(level, idx)
+			     ? update_entry(d, slot, level, val, preserve_ad, preemptible)
+			     : -EINVAL;
 	} else {
 		/* an ordinary page: a plain write, if it can be writable at all */
 		rc = get_page_type(pg, PGT_writable);
@@ -375,14 +494,14 @@ int pt_write_entry(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t v
 
 /* ------------------------------------------------------------------ pinning */
 
-int pt_pin(struct domain *d, u64 mfn, unsigned int level)
+int pt_pin(struct domain *d, u64 mfn, unsigned int level, bool preemptible)
 {
 	struct page_info *pg = mfn_to_page(mfn);
 	int rc;
 
 	if (level < 1 || level > 4)
 		return -EINVAL;
-	rc = get_page_and_type(pg, d, pgt_of_level(level));
+	rc = get_and_type(pg, d, pgt_of_level(level), preemptible);
 	if (rc)
 		return rc;
 	if (pg->type_info & PGT_pinned) {
@@ -411,11 +530,17 @@ void pt_relinquish(struct domain *d)
 {
 	struct page_info *pg, *next;
 
-	list_for_each_entry(pg, &d->page_list, list)
-		if (pg->type_info & PGT_pinned) {
+	pt_drain(d, false);
+	list_for_each_entry(pg, &d->page_list, list) {
+		if (pg->type_info & PGT_partial) { /* a validation the guest never finished */
+			pg->type_info &= ~PGT_partial;
+			push_dying(d, pg, pg->nr_validated);
+		} else if (pg->type_info & PGT_pinned) {
 			pg->type_info &= ~PGT_pinned;
 			put_page_and_type(pg);
 		}
+		pt_drain(d, false);
+	}
 	/* every table is devalidated now; drop the allocation references */
 	list_for_each_entry_safe(pg, next, &d->page_list, list)
 		if (pg->count_info & PGC_allocated) {
@@ -452,12 +577,13 @@ static void audit_count(struct audit *a, u64 mfn, bool type_ref)
 		(*want_of(a, mfn, 1))++;
 }
 
-static void audit_table(struct audit *a, const struct page_info *pg)
+/* Entries [0, n) of a table hold references. */
+static void audit_table(struct audit *a, const struct page_info *pg, unsigned int n)
 {
 	unsigned int level = level_of(type_of(pg));
 	const pv_pte_t *t = arch_frame_virt(page_to_mfn(pg));
 
-	for (unsigned int i = 0; i < PT_NR_ENTRIES; i++)
+	for (unsigned int i = 0; i < n; i++)
 		if (is_guest_slot(level, i) && (t[i] & PTE_P))
 			audit_count(a, PTE_MFN(t[i]), level > 1 || (t[i] & PTE_RW));
 }
@@ -498,12 +624,19 @@ unsigned int pt_audit_domain(struct domain *d, const u64 *extra, unsigned int nr
 		a.want[page_to_mfn(pg) - a.lo][0] = 1; /* the allocation */
 		if (pg->type_info & PGT_pinned)
 			audit_count(&a, page_to_mfn(pg), true);
+		if (pg->type_info & (PGT_partial | PGT_dying)) /* the state's own references */
+			audit_count(&a, page_to_mfn(pg), true);
 	}
 	for (unsigned int i = 0; i < nr_extra; i++)
 		audit_count(&a, extra[i], true);
-	list_for_each_entry(pg, &d->page_list, list)
-		if (is_pt_type(type_of(pg)) && type_count(pg) && (pg->type_info & PGT_validated))
-			audit_table(&a, pg);
+	list_for_each_entry(pg, &d->page_list, list) {
+		if (!is_pt_type(type_of(pg)) || !type_count(pg))
+			continue;
+		if (pg->type_info & PGT_validated)
+			audit_table(&a, pg, PT_NR_ENTRIES);
+		else if (pg->type_info & (PGT_partial | PGT_dying))
+			audit_table(&a, pg, pg->nr_validated);
+	}
 	list_for_each_entry(pg, &d->page_list, list)
 		bad += audit_frame(d, &a, pg);
 	xfree(a.want);

@@ -79,7 +79,7 @@ static const struct scenario scenarios[] = {
 	  { WRITE(5, 7, E(10, P | PTE_US), 0), PINL(5, 1, 0), COUNTS(10, 2, 0, 0),
 	    ENTRYIS(5, 7, E(10, P | PTE_US | PTE_G)), UNPINL(5, 0), COUNTS(10, 1, 0, 0) } },
 	{ "a frame of another domain cannot be mapped",
-	  { WRITE(5, 0, E(OWNED + 1, P), 0), PINL(5, 1, -EBUSY), COUNTS(5, 1, 0, 7),
+	  { WRITE(5, 0, E(OWNED + 1, P), 0), PINL(5, 1, -EBUSY), COUNTS(5, 1, 0, 1),
 	    COUNTS(OWNED + 1, 1, 0, 0) } },
 	{ "a frame beyond RAM is I/O: refused unless privileged, and mapped uncached",
 	  { WRITE(5, 0, E(NFRAMES + 100, P | W), 0), PINL(5, 1, -EPERM), { PRIV, 1, 0, 0, 0, 0 },
@@ -127,8 +127,8 @@ static const struct scenario scenarios[] = {
 	    COUNTS(3, 1, 0, 0) } },
 	{ "a failed validation leaves nothing held",
 	  { WRITE(3, 0, E(10, P | W), 0), WRITE(3, 1, E(OWNED + 1, P), 0),
-	    WRITE(2, 0, E(3, P), 0), PINL(2, 2, -EBUSY), COUNTS(3, 1, 0, 7),
-	    COUNTS(10, 1, 0, 7), COUNTS(2, 1, 0, 7) } },
+	    WRITE(2, 0, E(3, P), 0), PINL(2, 2, -EBUSY), COUNTS(3, 1, 0, 1),
+	    COUNTS(10, 1, 0, 7), COUNTS(2, 1, 0, 2) } },
 	{ "updates of a validated table take and drop references",
 	  { PINL(5, 1, 0), WRITE(5, 3, E(10, P | W), 0), COUNTS(10, 2, 1, 7),
 	    WRITE(5, 3, E(11, P | W), 0), COUNTS(10, 1, 0, 7), COUNTS(11, 2, 1, 7),
@@ -203,13 +203,16 @@ static void run_step(const struct scenario *s, unsigned int n, const struct step
 	switch (st->op) {
 	case WR:
 	case WRAD:
-		rc = pt_write_entry(&dom, st->a, st->b, st->v, st->op == WRAD);
+		rc = pt_write_entry(&dom, st->a, st->b, st->v, st->op == WRAD, false);
+		pt_drain(&dom, false);
 		break;
 	case PIN:
-		rc = pt_pin(&dom, st->a, st->b);
+		rc = pt_pin(&dom, st->a, st->b, false);
+		pt_drain(&dom, false);
 		break;
 	case UNPIN:
 		rc = pt_unpin(&dom, st->a);
+		pt_drain(&dom, false);
 		break;
 	case ROOT:
 		rc = get_page_and_type(pg, &dom, PGT_l4_table);
@@ -217,6 +220,7 @@ static void run_step(const struct scenario *s, unsigned int n, const struct step
 		break;
 	case UNROOT:
 		put_page_and_type(pg);
+		pt_drain(&dom, false);
 		*root = ~0ULL;
 		break;
 	case CHK:
@@ -295,12 +299,12 @@ START_TEST(test_type_change_flush)
 {
 	unsigned int before;
 
-	ck_assert_int_eq(pt_pin(&dom, 5, 1), 0);
+	ck_assert_int_eq(pt_pin(&dom, 5, 1, false), 0);
 	ck_assert_uint_eq(shim_type_changes(), 0); /* type none to L1: no writable mapping */
-	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(6, P | W), 0), 0);
-	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(6, P), 0), 0);
+	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(6, P | W), 0, false), 0);
+	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(6, P), 0, false), 0);
 	before = shim_type_changes();
-	ck_assert_int_eq(pt_pin(&dom, 6, 1), 0);
+	ck_assert_int_eq(pt_pin(&dom, 6, 1, false), 0);
 	ck_assert_uint_eq(shim_type_changes(), before + 1);
 }
 END_TEST
@@ -313,12 +317,150 @@ START_TEST(test_desc_pages)
 	ck_assert_uint_eq(frames[7].count_info, PGC_allocated | 1);
 	ck_assert_uint_eq(frames[7].type_info & PGT_count_mask, 0);
 	ck_assert_int_eq(get_page_and_type(&frames[8], &dom, PGT_seg_desc), 0);
-	ck_assert_int_eq(pt_pin(&dom, 8, 1), -EINVAL);
-	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(8, P | W), 0), 0); /* plain page 5 */
-	ck_assert_int_eq(pt_pin(&dom, 5, 1), -EBUSY); /* its entry maps 8 writable */
+	ck_assert_int_eq(pt_pin(&dom, 8, 1, false), -EINVAL);
+	ck_assert_int_eq(pt_write_entry(&dom, 5, 0, E(8, P | W), 0, false), 0); /* plain page 5 */
+	ck_assert_int_eq(pt_pin(&dom, 5, 1, false), -EBUSY); /* its entry maps 8 writable */
 	put_page_and_type(&frames[8]);
-	ck_assert_int_eq(pt_pin(&dom, 8, 1), 0);
+	ck_assert_int_eq(pt_pin(&dom, 8, 1, false), 0);
 	ck_assert_int_eq(pt_unpin(&dom, 8), 0);
+}
+END_TEST
+
+/*
+ * A tree for the preemption tests: L4 20 -> L3s 21, 22; 21 -> L2s 23, 24; 22 -> L2 25;
+ * each L2 -> two L1s (26..31); each L1 maps data frames 32..35, the even ones writable.
+ * bad_leaf makes the last L1 map a frame of the other domain.
+ */
+static void build_tree(bool bad_leaf)
+{
+	static const struct { u64 t, i, target; } links[] = {
+		{ 20, 0, 21 }, { 20, 5, 22 }, { 21, 0, 23 }, { 21, 9, 24 }, { 22, 3, 25 },
+		{ 23, 0, 26 }, { 23, 1, 27 }, { 24, 7, 28 }, { 24, 8, 29 }, { 25, 0, 30 },
+		{ 25, 511, 31 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(links); i++)
+		ck_assert_int_eq(pt_write_entry(&dom, links[i].t, links[i].i,
+						E(links[i].target, P | W), 0, false), 0);
+	for (u64 l1 = 26; l1 <= 31; l1++)
+		for (u64 k = 0; k < 4; k++)
+			ck_assert_int_eq(pt_write_entry(&dom, l1, k * 100,
+							E(32 + k, P | (k % 2 ? 0 : W)), 0, false),
+					 0);
+	if (bad_leaf)
+		ck_assert_int_eq(pt_write_entry(&dom, 31, 400, E(OWNED + 1, P), 0, false), 0);
+}
+
+static void assert_audit(const char *when, unsigned int step)
+{
+	ck_assert_msg(pt_audit_domain(&dom, NULL, 0) == 0, "%s, step %u: audit failed", when,
+		      step);
+}
+
+/* Re-issue a preemptible pin until it finishes; returns its result and the rounds. */
+static int pin_to_end(u64 mfn, unsigned int level, unsigned int *rounds)
+{
+	int rc;
+
+	for (*rounds = 1; (rc = pt_pin(&dom, mfn, level, true)) == -ERESTART; (*rounds)++)
+		assert_audit("pin", *rounds);
+	return rc;
+}
+
+static unsigned int drain_to_end(void)
+{
+	unsigned int rounds = 1;
+
+	for (; pt_drain(&dom, true) == -ERESTART; rounds++)
+		assert_audit("drain", rounds);
+	return rounds;
+}
+
+/* Pinning a tree in many short steps gives the counts one long pin gives, and back. */
+START_TEST(test_preempted_pin_unpin)
+{
+	unsigned int rounds;
+
+	build_tree(false);
+	shim_preempt_every(1);
+	ck_assert_int_eq(pin_to_end(20, 4, &rounds), 0);
+	ck_assert_uint_gt(rounds, 5);
+	assert_audit("pinned", 0);
+	ck_assert_uint_eq(frames[20].type_info & PGT_count_mask, 1);
+	ck_assert_uint_eq(frames[31].type_info & PGT_count_mask, 1);
+	ck_assert_uint_eq(frames[32].type_info & PGT_count_mask, 6); /* six RW mappings */
+	ck_assert_int_eq(pt_unpin(&dom, 20), 0);
+	ck_assert_uint_gt(drain_to_end(), 5);
+	for (u64 mfn = 20; mfn <= 35; mfn++)
+		ck_assert_msg(frames[mfn].count_info == (PGC_allocated | 1) &&
+				      !(frames[mfn].type_info & (PGT_count_mask | PGT_partial | PGT_dying)),
+			      "frame %llu left with %#llx/%#llx", (unsigned long long)mfn,
+			      (unsigned long long)frames[mfn].count_info,
+			      (unsigned long long)frames[mfn].type_info);
+}
+END_TEST
+
+/* A validation abandoned half-way costs the guest nothing at teardown. */
+START_TEST(test_abandoned_pin)
+{
+	build_tree(false);
+	shim_preempt_every(1);
+	for (unsigned int i = 0; i < 4; i++)
+		ck_assert_int_eq(pt_pin(&dom, 20, 4, true), -ERESTART);
+	ck_assert(frames[20].type_info & PGT_partial);
+	ck_assert_int_eq(pt_pin(&dom, 20, 3, true), -EINVAL); /* another type: refused */
+	pt_relinquish(&dom);
+	ck_assert_uint_eq(shim_frames_freed(), OWNED);
+}
+END_TEST
+
+/* Another operation may finish a half-validated table first; both keep their reference. */
+START_TEST(test_pin_completed_by_another)
+{
+	unsigned int rounds = 0;
+	int rc;
+
+	build_tree(false);
+	shim_preempt_every(1);
+	do {
+		rc = pt_pin(&dom, 20, 4, true);
+		rounds++;
+	} while (rc == -ERESTART && !(frames[21].type_info & PGT_partial));
+	ck_assert_int_eq(rc, -ERESTART);
+	shim_preempt_every(0);
+	ck_assert_int_eq(pt_pin(&dom, 21, 3, false), 0); /* finishes 21 and pins it */
+	assert_audit("stolen", rounds);
+	shim_preempt_every(1);
+	ck_assert_int_eq(pin_to_end(20, 4, &rounds), 0);
+	ck_assert_uint_eq(frames[21].type_info & PGT_count_mask, 2); /* pin + L4 entry */
+	assert_audit("both pinned", 0);
+	ck_assert_int_eq(pt_unpin(&dom, 20), 0);
+	drain_to_end();
+	ck_assert_uint_eq(frames[21].type_info & PGT_count_mask, 1);
+	ck_assert_uint_eq(frames[26].type_info & PGT_count_mask, 1); /* 21's subtree stays */
+	ck_assert_uint_eq(frames[30].type_info & PGT_count_mask, 0);
+	ck_assert_int_eq(pt_unpin(&dom, 21), 0);
+	drain_to_end();
+	assert_audit("unpinned", 0);
+}
+END_TEST
+
+/* A bad entry deep in the tree fails the preempted pin and releases everything. */
+START_TEST(test_preempted_pin_fails)
+{
+	unsigned int rounds;
+
+	build_tree(true);
+	shim_preempt_every(1);
+	ck_assert_int_eq(pin_to_end(20, 4, &rounds), -EBUSY);
+	drain_to_end();
+	assert_audit("failed", 0);
+	for (u64 mfn = 20; mfn <= 35; mfn++)
+		ck_assert_msg(frames[mfn].count_info == (PGC_allocated | 1) &&
+				      !(frames[mfn].type_info & PGT_count_mask),
+			      "frame %llu left with %#llx/%#llx", (unsigned long long)mfn,
+			      (unsigned long long)frames[mfn].count_info,
+			      (unsigned long long)frames[mfn].type_info);
 }
 END_TEST
 
@@ -332,6 +474,10 @@ Suite *page_type_suite(void)
 	tcase_add_loop_test(tc, test_relinquish_after, 0, ARRAY_SIZE(scenarios));
 	tcase_add_test(tc, test_type_change_flush);
 	tcase_add_test(tc, test_desc_pages);
+	tcase_add_test(tc, test_preempted_pin_unpin);
+	tcase_add_test(tc, test_abandoned_pin);
+	tcase_add_test(tc, test_pin_completed_by_another);
+	tcase_add_test(tc, test_preempted_pin_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

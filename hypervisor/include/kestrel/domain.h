@@ -23,6 +23,7 @@
 
 #define MAX_VCPUS 32
 #define HYPERCALL_TRACE_LEN 16
+#define PT_MAX_DYING 16 /* see page_type.c: the drain is depth-first, 4 levels deep */
 
 enum domain_state {
 	DOMAIN_CREATED,
@@ -76,6 +77,9 @@ struct domain {
 	spinlock_t mm_lock;
 	struct list_head page_list; /* frames the domain owns, through page_info.list */
 	u64 tot_pages, max_pages;
+	/* page tables whose references are being released, innermost last (pt_drain()) */
+	struct page_info *dying[PT_MAX_DYING];
+	unsigned int nr_dying;
 
 	/* console_io write rate limit: a token bucket in bytes */
 	u64 console_tokens, console_last_ns;

@@ -55,4 +55,7 @@
 #define EALREADY 114
 #define EINPROGRESS 115
 
+/* Internal only, never returned to a guest: the operation continues later. */
+#define ERESTART 85
+
 #endif

@@ -39,6 +39,8 @@
 #define PGT_writable (7ULL << PGT_type_shift)
 #define PGT_validated (1ULL << 59)
 #define PGT_pinned (1ULL << 58)
+#define PGT_partial (1ULL << 57) /* validation under way (page_type.c: VALIDATING) */
+#define PGT_dying (1ULL << 56)   /* references being released (page_type.c: DYING) */
 #define PGT_count_mask ((1ULL << 56) - 1)
 
 struct page_info {
@@ -47,7 +49,8 @@ struct page_info {
 	u64 type_info;         /* PGT_* type | flags | type count */
 	u32 owner;             /* domain id, DOMID_NONE or DOMID_HYP */
 	u8 order;              /* buddy order, valid on a PGC_head free frame */
-	u8 pad[3];
+	u8 pad;
+	u16 nr_validated;      /* PGT_partial/PGT_dying: entries [0, n) hold references */
 };
 
 #endif

@@ -30,6 +30,10 @@
  * write-back I/O mapping becomes uncached (PCD|PWT). Bit 62, which Xen reserves for grant
  * mappings, is accepted as in Xen's release builds.
  *
+ * Long operations: validating or releasing a large tree is done in bounded steps (the
+ * VALIDATING and DYING states in page_type.c), so pins, unpins and root switches return
+ * -ERESTART for the hypercall layer to continue them.
+ *
  * Locking: every operation on a domain's frames runs under that domain's mm_lock (the
  * callers take it). Frames of one domain never hold references to frames of another yet.
  */
@@ -76,6 +80,8 @@ void arch_fill_hypervisor_l4(pv_pte_t *l4);
 void arch_frame_type_changed(u64 mfn);
 /* A frame takes the segment-descriptor type: 0 if all its descriptors are safe, -EINVAL. */
 int arch_validate_desc_page(u64 mfn);
+/* Has the running hypercall used its time? (long operations then continue later) */
+bool arch_preempt_check(void);
 /* The last reference of a frame its owner freed went: give it back to the allocator. */
 void arch_free_frame(struct page_info *pg);
 
@@ -96,7 +102,19 @@ void put_page(struct page_info *pg);
 int get_page_type(struct page_info *pg, u64 type);
 void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, const struct domain *d, u64 type);
+/* The same, but validation may stop with -ERESTART: re-issue to go on (see page_type.c). */
+int get_page_and_type_preemptible(struct page_info *pg, const struct domain *d, u64 type);
+/*
+ * Dropping the last reference of an L2-L4 table only queues the release of what it holds:
+ * call pt_drain() afterwards, before the domain's next page-table operation.
+ */
 void put_page_and_type(struct page_info *pg);
+
+/*
+ * Release what the domain's dying page tables still hold. Returns 0, or -ERESTART when
+ * preemptible and the hypercall has used its time (re-issue it; the work goes on).
+ */
+int pt_drain(struct domain *d, bool preemptible);
 
 /* The page-table type of a level (1..4). */
 static inline u64 pgt_of_level(unsigned int level)
@@ -114,13 +132,13 @@ static inline u64 pgt_of_level(unsigned int level)
  * -EBUSY or -EPERM as the entry rules say.
  */
 int pt_write_entry(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t val,
-		   bool preserve_ad);
+		   bool preserve_ad, bool preemptible);
 /* Replace entry idx of validated L1 table_mfn, checking val. Same returns. */
 int pt_update_l1e(struct domain *d, u64 table_mfn, unsigned int idx, pv_pte_t val,
 		  bool preserve_ad);
 
-/* MMUEXT_PIN_Ln_TABLE / MMUEXT_UNPIN_TABLE. 0 or -EINVAL. */
-int pt_pin(struct domain *d, u64 mfn, unsigned int level);
+/* MMUEXT_PIN_Ln_TABLE / MMUEXT_UNPIN_TABLE. 0, -EINVAL, validation's error, -ERESTART. */
+int pt_pin(struct domain *d, u64 mfn, unsigned int level, bool preemptible);
 int pt_unpin(struct domain *d, u64 mfn);
 
 /* Drop every reference the domain's frames hold (pins, tables, mappings): teardown. */

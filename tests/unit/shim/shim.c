@@ -123,6 +123,7 @@ u64 nr_machine_frames;
 static void *pt_mem;
 static struct domain *pt_domains[4];
 static unsigned int frames_freed, type_changes;
+static unsigned int preempt_every, preempt_calls;
 
 void shim_pt_machine(struct page_info *frames, void *mem, u64 nr)
 {
@@ -130,6 +131,7 @@ void shim_pt_machine(struct page_info *frames, void *mem, u64 nr)
 	pt_mem = mem;
 	nr_machine_frames = nr;
 	frames_freed = type_changes = 0;
+	preempt_every = preempt_calls = 0;
 	memset(pt_domains, 0, sizeof(pt_domains));
 }
 
@@ -142,6 +144,17 @@ void shim_pt_add_domain(struct domain *d)
 struct domain *domain_by_id(u16 domid)
 {
 	return domid < 4 ? pt_domains[domid] : NULL;
+}
+
+void shim_preempt_every(unsigned int n)
+{
+	preempt_every = n;
+	preempt_calls = 0;
+}
+
+bool arch_preempt_check(void)
+{
+	return preempt_every && ++preempt_calls % preempt_every == 0;
 }
 
 unsigned int arch_paddr_bits(void)

@@ -51,6 +51,8 @@ struct page_info;
 void shim_pt_machine(struct page_info *frames, void *mem, u64 nr);
 void shim_pt_add_domain(struct domain *d);
 unsigned int shim_frames_freed(void);
+/* arch_preempt_check() says yes on every n-th call (0: never). */
+void shim_preempt_every(unsigned int n);
 unsigned int shim_type_changes(void);
 
 #endif

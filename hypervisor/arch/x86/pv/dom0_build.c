@@ -300,7 +300,7 @@ static int start_page_tables(struct builder *b)
 	u64 l4 = b->p2m[va_pfn(b, b->l->pt_va)];
 	struct vcpu *v = b->d->vcpus[0];
 
-	if (pt_pin(b->d, l4, 4) || get_page_and_type(mfn_to_page(l4), b->d, PGT_l4_table)) {
+	if (pt_pin(b->d, l4, 4, false) || get_page_and_type(mfn_to_page(l4), b->d, PGT_l4_table)) {
 		printk(KERN_ERR "dom0: the bootstrap page tables do not validate (builder bug)\n");
 		return -EINVAL;
 	}

@@ -11,6 +11,7 @@
  * continuation encoding: MMU_UPDATE_PREEMPTED in the count, the done count carried in
  * *pdone) and returns to the guest, which re-executes the SYSCALL.
  */
+#include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/kernel.h>
@@ -24,7 +25,10 @@
 #include "pv.h"
 
 #define MMU_UPDATE_PREEMPTED (~(~0U >> 1)) /* top bit of the count: a continuation */
-#define PREEMPT_BUDGET_US 500
+/* How long a hypercall may run before it continues later (0: after every step, which the
+ * boot tests use to drive every continuation path). */
+static u64 opt_hypercall_budget_us = 500;
+integer_param("hypercall_budget_us", opt_hypercall_budget_us);
 
 /* ------------------------------------------------------------------ type system hooks */
 
@@ -184,7 +188,13 @@ unsigned int arch_frame_table_check(u16 domid)
 bool hypercall_preempt_check(void)
 {
 	return !this_cpu()->in_multicall &&
-	       rdtsc() - this_cpu()->hypercall_start_tsc > tsc_hz / 1000000 * PREEMPT_BUDGET_US;
+	       rdtsc() - this_cpu()->hypercall_start_tsc >
+		       tsc_hz / 1000000 * opt_hypercall_budget_us;
+}
+
+bool arch_preempt_check(void)
+{
+	return hypercall_preempt_check();
 }
 
 /* Make the guest re-issue hypercall nr with these arguments when it resumes. */
@@ -245,7 +255,7 @@ static int mmu_update_one(struct domain *d, const struct mmu_update *req)
 	case MMU_PT_UPDATE_PRESERVE_AD:
 	case MMU_PT_UPDATE_NO_TRANSLATE:
 		return pt_write_entry(d, mfn, (req->ptr & (PAGE_SIZE - 1)) >> 3, req->val,
-				      cmd == MMU_PT_UPDATE_PRESERVE_AD);
+				      cmd == MMU_PT_UPDATE_PRESERVE_AD, true);
 	case MMU_MACHPHYS_UPDATE:
 		pg = mfn_to_page(mfn);
 		if (get_page(pg, d))
@@ -268,15 +278,17 @@ struct batch {
 
 /*
  * Run count requests from list under the domain's mm_lock, stopping at the first failure;
- * the number done goes to *pdone (accumulated across continuations, as Xen does).
- * Returns 0, the failing request's error, -EFAULT, or a continuation.
+ * the number done goes to *pdone (accumulated across continuations, as Xen does). Page
+ * tables released by a request are drained after it. Returns 0, the failing request's
+ * error, -EFAULT, or a continuation: when the time is up between requests, inside a
+ * request that validates a large tree (it is re-issued), or while draining.
  */
 static long run_batch(const struct batch *b, u64 list, u64 count, u64 pdone, u64 foreigndom)
 {
 	struct vcpu *v = current();
 	struct domain *d = v->domain;
 	u8 req[sizeof(struct mmuext_op)];
-	u32 n = (u32)count, done = 0, i;
+	u32 n = (u32)count, done = 0, i = 0;
 	long rc = 0;
 
 	if (n & MMU_UPDATE_PREEMPTED) {
@@ -285,27 +297,35 @@ static long run_batch(const struct batch *b, u64 list, u64 count, u64 pdone, u64
 			return -EFAULT;
 	}
 	spin_lock(&d->mm_lock);
-	for (i = 0; i < n; i++) {
+	rc = pt_drain(d, true); /* what an earlier call left */
+	for (; !rc && i < n; i++) {
 		if (i && hypercall_preempt_check()) {
-			spin_unlock(&d->mm_lock);
-			if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-				return -EFAULT;
-			return hypercall_continuation(b->hypercall, list + i * b->elem_size,
-						      (n - i) | MMU_UPDATE_PREEMPTED, pdone,
-						      foreigndom);
+			rc = -ERESTART;
+			break;
 		}
 		if (copy_from_guest(req, list + i * b->elem_size, b->elem_size)) {
 			rc = -EFAULT;
 			break;
 		}
 		rc = b->one(v, req, b->owner);
+		if (rc == -ERESTART)
+			break;
+		if (!rc)
+			done++;
+		if (pt_drain(d, true) == -ERESTART && !rc) {
+			i++;
+			rc = -ERESTART;
+			break;
+		}
 		if (rc)
 			break;
-		done++;
 	}
 	spin_unlock(&d->mm_lock);
 	if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
 		return -EFAULT;
+	if (rc == -ERESTART)
+		return hypercall_continuation(b->hypercall, list + i * b->elem_size,
+					      (n - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom);
 	return rc;
 }
 
@@ -339,8 +359,11 @@ static int set_root(struct vcpu *v, u64 *slot, u64 mfn, bool in_use)
 {
 	u64 old = *slot;
 
-	if (mfn && get_page_and_type(mfn_to_page(mfn), v->domain, PGT_l4_table))
-		return -EINVAL;
+	int rc = mfn ? get_page_and_type_preemptible(mfn_to_page(mfn), v->domain, PGT_l4_table)
+		     : 0;
+
+	if (rc)
+		return rc == -ERESTART ? rc : -EINVAL;
 	*slot = mfn;
 	if (in_use)
 		pv_load_cr3(v);
@@ -406,7 +429,7 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op, int owner)
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
-		return pt_pin(d, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+		return pt_pin(d, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1, true);
 	case MMUEXT_UNPIN_TABLE:
 		return pt_unpin(d, op->arg1.mfn);
 	case MMUEXT_NEW_BASEPTR:
@@ -513,10 +536,14 @@ static long update_va(struct vcpu *v, u64 va, u64 val, u64 flags)
 	if (!guest_range_ok(va, 1))
 		return -EINVAL;
 	spin_lock(&d->mm_lock);
-	rc = pv_find_l1(v, va, &l1);
+	rc = pt_drain(d, true);
+	if (!rc)
+		rc = pv_find_l1(v, va, &l1);
 	if (!rc)
 		rc = pt_update_l1e(d, l1, PT_INDEX(va, L1_SHIFT), val, false);
 	spin_unlock(&d->mm_lock);
+	if (rc == -ERESTART)
+		return hypercall_continuation(__HYPERVISOR_update_va_mapping, va, val, flags, 0);
 	if (rc)
 		return rc;
 	return uva_flush(va, flags);
