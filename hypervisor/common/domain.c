@@ -71,6 +71,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->mm_lock);
 	list_init(&d->page_list);
+	sched_init_domain(d);
 	if (evtchn_init(d)) {
 		xfree(d);
 		return NULL;
@@ -84,6 +85,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 		v->domain = d;
 		v->state = VCPU_DOWN;
 		timer_init(&v->singleshot_timer, vcpu_timer_fired, v);
+		sched_init_vcpu(v);
 		d->vcpus[i] = v;
 		d->nr_vcpus = i + 1;
 	}
@@ -110,7 +112,7 @@ static void dump_state(const struct domain *d)
 static void stop_vcpus(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		d->vcpus[i]->state = VCPU_DOWN;
+		vcpu_stop(d->vcpus[i], VCPU_DOWN);
 	arch_domain_stopped(d);
 }
 
@@ -172,6 +174,7 @@ void domain_destroy(struct domain *d)
 	unsigned int problems;
 
 	d->state = DOMAIN_DYING;
+	sched_quiesce(d);
 	freed = arch_domain_relinquish(d);
 	if (domid < DOMID_FIRST_RESERVED)
 		domains[domid] = NULL;

@@ -11,6 +11,7 @@
  */
 #include <kestrel/errno.h>
 #include <kestrel/event.h>
+#include <kestrel/sched.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/heap.h>
 #include <kestrel/hypercall.h>
@@ -70,6 +71,7 @@ static void evtchn_set_pending(struct domain *d, unsigned int port)
 		return;
 	if (!test_bit(&s->evtchn_mask[port / BITS_PER_WORD], port % BITS_PER_WORD))
 		signal_vcpu(v, port);
+	sched_port_pending(d, port); /* a vCPU polling it wakes, masked or not */
 }
 
 bool evtchn_upcall_due(const struct vcpu *v)

@@ -10,11 +10,12 @@
 #include <kestrel/event.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/hypercall.h>
+#include <kestrel/sched.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <public/sched.h>
 
-#define POLL_MAX_PORTS 128
+#define POLL_MAX_PORTS SCHED_POLL_MAX
 #define NR_WATCHDOGS 2
 
 /* Watchdogs: per domain in principle; dom0 is the only domain so far. */
@@ -64,32 +65,10 @@ static long do_watchdog(struct domain *d, u64 arg)
 	return 0;
 }
 
-struct poll_wait {
-	struct timer t;
-	volatile bool expired;
-};
-
-static void poll_timeout(struct timer *t, void *data)
-{
-	((struct poll_wait *)data)->expired = true;
-}
-
-static bool any_pending(struct vcpu *v, const u32 *ports, unsigned int n)
-{
-	const struct shared_info *s = v->domain->arch.shared_info;
-
-	for (unsigned int i = 0; i < n; i++)
-		if (ports[i] < NR_EVENT_CHANNELS &&
-		    (s->evtchn_pending[ports[i] / 64] & (1UL << (ports[i] % 64))))
-			return true;
-	return false;
-}
-
 static long do_poll(struct vcpu *v, u64 arg)
 {
 	struct sched_poll p;
 	u32 ports[POLL_MAX_PORTS];
-	struct poll_wait w = { .expired = false };
 
 	if (copy_from_guest(&p, arg, sizeof(p)))
 		return -EFAULT;
@@ -97,15 +76,9 @@ static long do_poll(struct vcpu *v, u64 arg)
 		return -EINVAL;
 	if (copy_from_guest(ports, (u64)p.ports, p.nr_ports * sizeof(u32)))
 		return -EFAULT;
-	if (any_pending(v, ports, p.nr_ports) || evtchn_upcall_due(v) ||
-	    (p.timeout && p.timeout <= now_ns()))
-		return 0;
-	timer_init(&w.t, poll_timeout, &w);
-	if (p.timeout)
-		set_timer(&w.t, p.timeout);
-	while (!w.expired && !any_pending(v, ports, p.nr_ports) && !evtchn_upcall_due(v))
-		arch_idle();
-	stop_timer(&w.t);
+	/* Returns 0 at once if something is pending or the timeout passed; otherwise the
+	 * vCPU sleeps on the way out until then, and 0 is what it gets. */
+	vcpu_poll(v, ports, p.nr_ports, p.timeout);
 	return 0;
 }
 
@@ -129,12 +102,12 @@ long do_sched_op(u64 cmd, u64 arg)
 
 	switch ((u32)cmd) { /* an int in the ABI */
 	case SCHEDOP_yield:
+		vcpu_yield(v);
 		return 0;
 	case SCHEDOP_block:
 		/* Unmask and sleep until an event is pending; the upcall follows at exit. */
 		v->arch.vcpu_info->evtchn_upcall_mask = 0;
-		while (!v->arch.vcpu_info->evtchn_upcall_pending && v->state == VCPU_RUNNING)
-			arch_idle();
+		vcpu_block(v);
 		return 0;
 	case SCHEDOP_shutdown: {
 		struct sched_shutdown s;

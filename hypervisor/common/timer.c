@@ -27,11 +27,12 @@ void timer_init(struct timer *t, timer_fn fn, void *data)
 	t->fn = fn;
 	t->data = data;
 	t->active = false;
+	t->queue = NULL;
 }
 
 static void unlink_timer(struct timer_queue *q, struct timer *t)
 {
-	if (!t->active)
+	if (!t->active || t->queue != q)
 		return;
 	list_del(&t->node);
 	t->active = false;
@@ -47,6 +48,7 @@ static void insert_sorted(struct timer_queue *q, struct timer *t)
 		pos = pos->prev;
 	list_add(&t->node, pos);
 	t->active = true;
+	t->queue = q;
 	q->nr_active++;
 }
 
@@ -55,6 +57,8 @@ bool timer_queue_add(struct timer_queue *q, struct timer *t, u64 expires)
 {
 	bool first;
 
+	if (t->active && t->queue != q)
+		timer_stop_any(t); /* armed on another CPU's queue */
 	spin_lock(&q->lock);
 	unlink_timer(q, t);
 	t->expires = expires;
@@ -70,6 +74,14 @@ void timer_queue_del(struct timer_queue *q, struct timer *t)
 	spin_lock(&q->lock);
 	unlink_timer(q, t);
 	spin_unlock(&q->lock);
+}
+
+void timer_stop_any(struct timer *t)
+{
+	struct timer_queue *q = __atomic_load_n(&t->queue, __ATOMIC_ACQUIRE);
+
+	if (q)
+		timer_queue_del(q, t); /* no-op if it moved on meanwhile */
 }
 
 /* Earliest expiry, TIMER_NONE if the queue is empty. */

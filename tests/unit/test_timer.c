@@ -127,6 +127,30 @@ START_TEST(test_delete)
 }
 END_TEST
 
+/* A timer armed on one CPU's queue and re-armed, or stopped, from another. */
+START_TEST(test_move_between_queues)
+{
+	static const int want[] = { 0 };
+	struct timer_queue q2;
+
+	timer_queue_init(&q2);
+	timer_queue_add(&q, &timers[0], 10);
+	timer_queue_add(&q, &timers[1], 20);
+	timer_queue_add(&q2, &timers[0], 15);
+	ck_assert_uint_eq(q.nr_active, 1);
+	ck_assert_uint_eq(q2.nr_active, 1);
+	ck_assert_uint_eq(timer_queue_next(&q), 20);
+	timer_queue_del(&q, &timers[0]); /* not on q any more: nothing happens */
+	ck_assert_uint_eq(q2.nr_active, 1);
+	timer_stop_any(&timers[1]);
+	ck_assert_uint_eq(q.nr_active, 0);
+	ck_assert_uint_eq(timer_queue_run(&q2, 100), 1);
+	assert_fired(want, 1);
+	timer_stop_any(&timers[0]); /* ran already */
+	ck_assert_uint_eq(q2.nr_active, 0);
+}
+END_TEST
+
 START_TEST(test_run_only_expired)
 {
 	static const int want[] = { 0, 1, 2 };
@@ -206,6 +230,7 @@ Suite *timer_suite(void)
 	tcase_add_test(tc, test_add_returns_earliest);
 	tcase_add_test(tc, test_rearm_moves);
 	tcase_add_test(tc, test_delete);
+	tcase_add_test(tc, test_move_between_queues);
 	tcase_add_test(tc, test_run_only_expired);
 	tcase_add_test(tc, test_periodic_once_per_pass);
 	tcase_add_test(tc, test_callback_changes_queue);

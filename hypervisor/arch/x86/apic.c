@@ -183,6 +183,11 @@ void apic_send_sipi(u32 dest, u8 vector)
 	apic_write_icr(dest, ICR_STARTUP | vector);
 }
 
+void apic_send_ipi(u32 dest, u8 vector)
+{
+	apic_write_icr(dest, vector); /* fixed delivery, physical destination */
+}
+
 void apic_send_nmi_allbutself(void)
 {
 	apic_write_icr(0, ICR_NMI | ICR_ALLBUTSELF);

@@ -80,6 +80,7 @@ int acpi_init(const struct boot_info *bi);
 #define VECTOR_TIMER 0xf0
 #define VECTOR_SPURIOUS 0xff
 #define VECTOR_CALL_FUNCTION 0xf1
+#define VECTOR_EVENT_CHECK 0xf2 /* "look at your need_resched and events" (pv/context.c) */
 extern bool apic_x2apic_mode;
 void apic_init_bsp(void);
 void apic_init_ap(void);
@@ -88,6 +89,7 @@ void apic_eoi(void);
 void apic_send_init(u32 apic_id);
 void apic_send_sipi(u32 apic_id, u8 vector);
 void apic_send_nmi_allbutself(void);
+void apic_send_ipi(u32 apic_id, u8 vector);
 void apic_timer_setup(void);
 void apic_timer_program(u64 tsc_deadline);
 bool apic_timer_uses_deadline(void);

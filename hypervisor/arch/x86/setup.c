@@ -5,12 +5,14 @@
  *   allocators -> descriptor tables and guarded stack -> ACPI -> APIC -> TSC and timers ->
  *   other CPUs -> timer self-test -> common code.
  */
+#include <kestrel/sched.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
 #include <kestrel/printk.h>
 #include <asm/x86.h>
 #include "arch-x86.h"
+#include "pv/pv.h"
 
 extern const struct kernel_param __param_start[], __param_end[];
 
@@ -83,6 +85,8 @@ static void __noreturn setup_on_cpu_stack(void)
 	time_init();
 	time_init_cpu();
 	irq_enable();
+	sched_init(SCHED_MAX_CPUS);
+	pv_context_init();
 	smp_boot_aps();
 	timer_selftest();
 	irq_enable();

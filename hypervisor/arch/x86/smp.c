@@ -12,6 +12,7 @@
 #include <kestrel/time.h>
 #include <asm/x86.h>
 #include "arch-x86.h"
+#include "pv/pv.h"
 
 #define AP_START_TIMEOUT_US 1000000
 
@@ -133,9 +134,8 @@ void __noreturn ap_start_c(unsigned int cpu)
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
 	timer_init(&first_tick, ap_first_tick, NULL);
 	set_timer(&first_tick, now_ns() + NSEC_PER_MSEC);
-	/* Nothing to run yet: sleep until an interrupt brings work. */
-	for (;;)
-		arch_idle();
+	/* The scheduler's idle loop: sleep until there is a vCPU to run. */
+	pv_enter_scheduler();
 }
 
 static void prepare_trampoline(void)

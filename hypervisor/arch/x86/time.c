@@ -126,7 +126,7 @@ void stop_timer(struct timer *t)
 {
 	unsigned long flags = irq_save();
 
-	timer_queue_del(&this_cpu()->timers, t);
+	timer_stop_any(t);
 	irq_restore(flags);
 	/* The hardware may still fire for the old deadline; the interrupt re-arms. */
 }

@@ -31,3 +31,32 @@ load_gs_selector:
 	.section .ex_table, "a"
 	.balign 8
 	.quad 3b, 4b
+
+/* bool load_data_selectors(const u16 sel[4]): ds, es, fs, gs; a faulting one becomes 0. */
+	.text
+	.globl load_data_selectors
+load_data_selectors:
+	movl $1, %eax
+	movzwl 0(%rdi), %ecx
+5:	movl %ecx, %ds
+	movzwl 2(%rdi), %ecx
+6:	movl %ecx, %es
+	movzwl 4(%rdi), %ecx
+7:	movl %ecx, %fs
+	movzwl 6(%rdi), %ecx
+8:	movl %ecx, %gs
+	ret
+9:	xorl %eax, %eax
+	xorl %ecx, %ecx
+	movl %ecx, %ds
+	movl %ecx, %es
+	movl %ecx, %fs
+	movl %ecx, %gs
+	ret
+
+	.section .ex_table, "a"
+	.balign 8
+	.quad 5b, 9b
+	.quad 6b, 9b
+	.quad 7b, 9b
+	.quad 8b, 9b

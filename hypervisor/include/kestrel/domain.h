@@ -18,6 +18,7 @@
 #include <kestrel/types.h>
 #include <kestrel/list.h>
 #include <kestrel/spinlock.h>
+#include <kestrel/sched.h>
 #include <kestrel/timer.h>
 #include <asm/domain.h>
 
@@ -57,6 +58,7 @@ struct vcpu {
 	struct domain *domain;
 	enum vcpu_state state;
 	struct timer singleshot_timer; /* VCPUOP_set_singleshot_timer, raises VIRQ_TIMER */
+	struct sched_vcpu sched;       /* common/sched.c; state changes go through it */
 	struct arch_vcpu arch; /* registers, mode, trap table, callbacks... (asm/domain.h) */
 };
 
@@ -88,6 +90,8 @@ struct domain {
 	bool trace_hypercalls;
 	unsigned int trace_next; /* next slot of the ring below */
 	struct hypercall_record trace[HYPERCALL_TRACE_LEN];
+
+	struct sched_domain sched; /* weight, cap, CPU time (under sched_lock) */
 
 	/* event channels (common/event_channel.c) */
 	spinlock_t evtchn_lock;

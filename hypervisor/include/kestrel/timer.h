@@ -26,6 +26,7 @@ struct timer {
 	timer_fn fn;
 	void *data;
 	bool active;
+	struct timer_queue *queue; /* the queue it is armed on (a timer may move between CPUs) */
 };
 
 struct timer_queue {
@@ -45,6 +46,8 @@ bool timer_queue_add(struct timer_queue *q, struct timer *t, u64 expires);
 
 /* Disarm t; harmless when t is not active. */
 void timer_queue_del(struct timer_queue *q, struct timer *t);
+/* Disarm t wherever it is armed (any CPU's queue). */
+void timer_stop_any(struct timer *t);
 
 /* Earliest expiry, or TIMER_NONE when the queue is empty. */
 u64 timer_queue_next(struct timer_queue *q);

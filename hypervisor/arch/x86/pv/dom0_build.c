@@ -288,7 +288,7 @@ static void setup_vcpu0(struct builder *b, const struct pv_image *pi)
 	v->arch.kernel_mode = true;
 	v->arch.vcpu_info = &b->d->arch.shared_info->vcpu_info[0];
 	v->arch.cr4_shadow = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-	v->state = VCPU_RUNNABLE;
+	pv_fpu_init(v);
 }
 
 /*

@@ -7,6 +7,7 @@
  * mmuext_op serves the few commands PV kernels need before the full PV MMU exists.
  */
 #include <kestrel/errno.h>
+#include <kestrel/sched.h>
 #include <kestrel/page_type.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/guest_access.h>
@@ -287,16 +288,17 @@ int arch_vcpu_register_vcpu_info(struct vcpu *v, u64 mfn, u64 offset)
 	return 0;
 }
 
-/* Run-state accounting: one vCPU per physical CPU, running since it started. */
+/* Run-state accounting: the scheduler keeps the time in each state. */
 void arch_vcpu_runstate(struct vcpu *v, struct vcpu_runstate_info *rs)
 {
+	unsigned int state;
+	u64 entry, time[4];
+
+	sched_runstate(v, now_ns(), &state, &entry, time);
 	memset(rs, 0, sizeof(*rs));
-	rs->state = v->state == VCPU_RUNNING	 ? RUNSTATE_running
-		    : v->state == VCPU_DOWN	 ? RUNSTATE_offline
-						 : RUNSTATE_runnable;
-	rs->state_entry_time = v->arch.run_start_ns;
-	if (v->state == VCPU_RUNNING)
-		rs->time[RUNSTATE_running] = now_ns() - v->arch.run_start_ns;
+	rs->state = state;
+	rs->state_entry_time = entry;
+	memcpy(rs->time, time, sizeof(rs->time));
 }
 
 /* Write v's runstate area (best effort: an unmapped area is skipped, as Xen does). */
@@ -322,7 +324,8 @@ int arch_start_dom0(void)
 		return rc;
 	dom0 = d;
 	printk("dom0: starting\n");
-	pv_run_vcpu(d->vcpus[0]);
+	vcpu_start(d->vcpus[0]);
+	pv_enter_scheduler();
 }
 
 /*

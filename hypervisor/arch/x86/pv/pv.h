@@ -41,6 +41,12 @@ static inline bool is_canonical(u64 va)
 	return (u64)((s64)(va << 16) >> 16) == va;
 }
 
+/* The 16-byte aligned FXSAVE area of v. */
+static inline u8 *pv_fpu_area(struct vcpu *v)
+{
+	return (u8 *)(((unsigned long)v->arch.fpu_buf + 15) & ~15UL);
+}
+
 /* entry.S */
 void syscall_entry(void);
 void syscall32_entry(void);
@@ -56,7 +62,6 @@ void pv_user_syscall(struct vcpu *v, struct cpu_regs *regs);
 void pv_toggle_mode(struct vcpu *v);
 void pv_load_cr3(struct vcpu *v);
 void pv_exit_to_guest(struct cpu_regs *regs);
-void __noreturn pv_run_vcpu(struct vcpu *v);
 long do_iret(void);
 long do_set_trap_table(u64 traps);
 long do_set_callbacks(u64 event, u64 failsafe, u64 syscall);
@@ -87,6 +92,13 @@ long do_physdev_op(u64 cmd, u64 arg);
 
 /* usercopy.S */
 bool load_gs_selector(u16 sel);
+bool load_data_selectors(const u16 sel[4]);
+
+/* context.c: switching this CPU between vCPUs and idle */
+void pv_fpu_init(struct vcpu *v);
+void __noreturn pv_run_vcpu(struct vcpu *v);
+void __noreturn pv_enter_scheduler(void);
+void pv_context_init(void);
 
 /* mm.c: the PV MMU hypercalls, frame allocation, continuations */
 long do_mmu_update(u64 reqs, u64 count, u64 done, u64 domid);

@@ -11,6 +11,7 @@
 #include <kestrel/arch.h>
 #include <kestrel/errno.h>
 #include <kestrel/event.h>
+#include <kestrel/sched.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
@@ -418,14 +419,6 @@ long do_set_callbacks(u64 event, u64 failsafe, u64 syscall)
 	return 0;
 }
 
-/*
- * A vCPU has a new event. The only vCPU a CPU runs is its own, and a CPU waiting in
- * block or poll wakes from the interrupt that raised the event; waking other CPUs comes
- * with SMP guests.
- */
-void arch_vcpu_kick(struct vcpu *v)
-{
-}
 
 void arch_vcpu_send_nmi(struct vcpu *v)
 {
@@ -448,35 +441,17 @@ void pv_exit_to_guest(struct cpu_regs *regs)
 {
 	struct vcpu *v = current();
 
+	/* Switch here when asked to, or when v may not go on (blocked, stopped, crashed);
+	 * schedule() does not return then. Never from an NMI. */
+	if (regs->vector != 2 && (sched_need_resched() || !v || v->state != VCPU_RUNNING))
+		schedule();
+	v = current();
 	if (v && v->state == VCPU_RUNNING && v->arch.nmi_pending && !v->arch.nmi_masked)
 		deliver_nmi(v, regs);
 	if (v && v->state == VCPU_RUNNING && evtchn_upcall_due(v) &&
 	    v->arch.callback[CALLBACKTYPE_event])
 		pv_bounce(v, regs, VECTOR_EVENT, false, 0, v->arch.callback[CALLBACKTYPE_event],
 			  true);
-	if (!v || v->state != VCPU_RUNNING) {
-		struct percpu *pc = this_cpu();
-
-		pc->curr = NULL;
-		write_cr3(idle_cr3);
-		for (;;)
-			arch_idle();
-	}
-}
-
-/* First entry into v on this CPU: registers, mode, bases, then IRET to the guest. */
-void __noreturn pv_run_vcpu(struct vcpu *v)
-{
-	irq_disable();
-	this_cpu()->curr = v;
-	v->state = VCPU_RUNNING;
-	v->arch.run_start_ns = now_ns();
-	wrmsr(MSR_FS_BASE, v->arch.fs_base);
-	wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
-	pv_load_cr3(v);
-	if (v->arch.fpu_ts)
-		write_cr0(read_cr0() | X86_CR0_TS);
-	pv_start_frame(guest_regs(), &v->arch.user_regs);
 }
 
 void arch_vcpu_dump(const struct vcpu *v)

@@ -19,6 +19,7 @@
 #include <public/xen.h>
 
 #define PV_NR_TRAPS 256
+#define PV_FPU_SIZE 512 /* FXSAVE area */
 #define PV_NR_CALLBACKS 8 /* CALLBACKTYPE_* */
 
 struct pv_trap {
@@ -52,6 +53,10 @@ struct arch_vcpu {
 	bool vcpu_info_moved;        /* VCPUOP_register_vcpu_info done */
 	u64 vcpu_info_mfn;           /* its frame, held with a writable type reference */
 	u64 runstate_area;           /* guest VA of the vcpu_runstate_info, 0 = none */
+
+	/* saved while the vCPU is not running (pv/context.c) */
+	u16 data_sel[4];             /* ds, es, fs, gs */
+	u8 fpu_buf[PV_FPU_SIZE + 16]; /* FXSAVE image, 16-byte aligned inside: pv_fpu_area() */
 
 	u64 gdt_frames[FIRST_RESERVED_GDT_PAGE];
 	unsigned int gdt_ents;
