@@ -106,8 +106,15 @@ static struct sched_cpu *place(const struct vcpu *v)
 /* v becomes RUNNABLE on a queue, preempting what runs there if the policy says so. */
 static void make_runnable(struct vcpu *v, u64 now)
 {
-	struct sched_cpu *sc = place(v);
+	struct sched_cpu *sc;
 
+	if (cpus[v->sched.processor].curr == v) {
+		/* It has not left its CPU yet (it blocked or stopped a moment ago): it just
+		 * goes on there. */
+		set_state(v, VCPU_RUNNING, now);
+		return;
+	}
+	sc = place(v);
 	set_state(v, VCPU_RUNNABLE, now);
 	v->sched.processor = sc->cpu;
 	ops->enqueue(sc, v, now, true);
@@ -378,9 +385,27 @@ void schedule(void)
 	else
 		stop_timer(&sc->slice);
 	sc->curr = next;
+	if (prev && next != prev)
+		prev->sched.ctx_saving = true; /* until arch_context_switch has saved it */
 	unlock(flags);
 	if (next != prev)
 		arch_context_switch(prev, next);
+}
+
+void sched_context_saved(struct vcpu *prev)
+{
+	__atomic_store_n(&prev->sched.ctx_saving, false, __ATOMIC_RELEASE);
+}
+
+void sched_wait_context_saved(struct vcpu *next)
+{
+	while (__atomic_load_n(&next->sched.ctx_saving, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+struct vcpu *sched_cpu_curr(unsigned int cpu)
+{
+	return cpu < SCHED_MAX_CPUS ? __atomic_load_n(&cpus[cpu].curr, __ATOMIC_ACQUIRE) : NULL;
 }
 
 void __noreturn sched_idle_loop(void)

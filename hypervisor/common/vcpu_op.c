@@ -10,6 +10,7 @@
 #include <kestrel/time.h>
 #include <kestrel/guest_access.h>
 #include <kestrel/hypercall.h>
+#include <kestrel/sched.h>
 #include <public/vcpu.h>
 
 #define PERIODIC_TIMER_MIN_NS 1000000ULL /* Xen's lower bound: 1 ms */
@@ -27,8 +28,17 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 	switch ((u32)cmd) {
 	case VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
+	case VCPUOP_initialise:
+		return arch_vcpu_initialise(v, arg);
 	case VCPUOP_up:
-		return v->state != VCPU_DOWN ? 0 : -ENOSYS; /* starting others: SMP guests */
+		if (!v->initialised)
+			return -EINVAL;
+		vcpu_start(v); /* nothing if it is up already */
+		return 0;
+	case VCPUOP_down:
+		if (v->state != VCPU_DOWN)
+			vcpu_stop(v, VCPU_DOWN); /* it resumes where it was on VCPUOP_up */
+		return 0;
 	case VCPUOP_get_runstate_info: {
 		struct vcpu_runstate_info rs;
 

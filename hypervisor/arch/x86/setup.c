@@ -87,6 +87,7 @@ static void __noreturn setup_on_cpu_stack(void)
 	irq_enable();
 	sched_init(SCHED_MAX_CPUS);
 	pv_context_init();
+	pv_vcpu_init();
 	smp_boot_aps();
 	timer_selftest();
 	irq_enable();

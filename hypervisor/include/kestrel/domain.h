@@ -57,6 +57,7 @@ struct vcpu {
 	unsigned int vcpu_id;
 	struct domain *domain;
 	enum vcpu_state state;
+	bool initialised; /* has a context (dom0's vCPU 0, or VCPUOP_initialise) */
 	struct timer singleshot_timer; /* VCPUOP_set_singleshot_timer, raises VIRQ_TIMER */
 	struct sched_vcpu sched;       /* common/sched.c; state changes go through it */
 	struct arch_vcpu arch; /* registers, mode, trap table, callbacks... (asm/domain.h) */

@@ -28,6 +28,8 @@ void arch_vcpu_runstate(struct vcpu *v, struct vcpu_runstate_info *rs);
 /* Write v's runstate to its registered area, if any. */
 void arch_vcpu_update_runstate(struct vcpu *v);
 u64 arch_hypervisor_virt_start(void);
+/* VCPUOP_initialise: v (never run) takes the guest's vcpu_guest_context at arg. */
+int arch_vcpu_initialise(struct vcpu *v, u64 arg);
 /* Make an NMI pending for v; delivered on its next return to the guest. */
 void arch_vcpu_send_nmi(struct vcpu *v);
 

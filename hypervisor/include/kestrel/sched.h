@@ -34,6 +34,7 @@ struct domain;
 /* Per-vCPU scheduler state (in struct vcpu). */
 struct sched_vcpu {
 	unsigned int processor;  /* CPU it runs on, or last ran or is queued on */
+	bool ctx_saving;         /* switched out, its state still being saved: not loadable */
 	struct list_head q;      /* run queue link, while queued */
 	bool queued;
 	u64 vtime;               /* credit: weighted virtual time, ns */
@@ -140,5 +141,10 @@ void sched_runstate(const struct vcpu *v, u64 now, unsigned int *state, u64 *ent
 void __noreturn arch_context_switch(struct vcpu *prev, struct vcpu *next);
 /* Make CPU cpu run its exit path soon (an IPI; nothing if it is this CPU). */
 void arch_kick_cpu(unsigned int cpu);
+/* For arch_context_switch: prev's state is saved / wait until next's is. */
+void sched_context_saved(struct vcpu *prev);
+void sched_wait_context_saved(struct vcpu *next);
+/* The vCPU running on CPU cpu (NULL: idle or none). */
+struct vcpu *sched_cpu_curr(unsigned int cpu);
 
 #endif

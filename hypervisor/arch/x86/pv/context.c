@@ -53,6 +53,7 @@ static void save_vcpu(struct vcpu *v)
 		a->gs_base_user = rdmsr(MSR_GS_BASE);
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	__asm__ volatile("fxsave64 %0" : "=m"(*(u8(*)[PV_FPU_SIZE])pv_fpu_area(v)));
+	sched_context_saved(v);
 }
 
 /* Load v's state into this CPU (interrupts off) and IRET into it. */
@@ -61,6 +62,7 @@ void __noreturn pv_run_vcpu(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 
 	irq_disable();
+	sched_wait_context_saved(v); /* another CPU may still be saving it */
 	this_cpu()->curr = v;
 	a->run_start_ns = now_ns();
 	if (!load_data_selectors(a->data_sel))

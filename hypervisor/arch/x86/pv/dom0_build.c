@@ -8,6 +8,7 @@
  * machine-to-phys entries, and the first vCPU's registers. dom0_dryrun prints the plan
  * and stops there.
  */
+#include <kestrel/arch.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
 #include <kestrel/heap.h>
@@ -31,6 +32,8 @@ static u64 opt_dom0_mem;
 size_param("dom0_mem", opt_dom0_mem);
 static bool opt_dom0_dryrun;
 boolean_param("dom0_dryrun", opt_dom0_dryrun);
+static u64 opt_dom0_max_vcpus; /* 0: one per physical CPU, as Xen */
+integer_param_range("dom0_max_vcpus", opt_dom0_max_vcpus, 1, MAX_VCPUS);
 
 /* Builder state; dom0 is built once, on the boot CPU. */
 struct builder {
@@ -288,7 +291,14 @@ static void setup_vcpu0(struct builder *b, const struct pv_image *pi)
 	v->arch.kernel_mode = true;
 	v->arch.vcpu_info = &b->d->arch.shared_info->vcpu_info[0];
 	v->arch.cr4_shadow = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-	pv_fpu_init(v);
+	v->initialised = true;
+	/* every vCPU starts with its vcpu_info in shared_info (the first 32 have a slot) */
+	for (unsigned int i = 0; i < b->d->nr_vcpus; i++) {
+		struct vcpu *w = b->d->vcpus[i];
+
+		w->arch.vcpu_info = &b->d->arch.shared_info->vcpu_info[i % XEN_LEGACY_MAX_VCPUS];
+		pv_fpu_init(w);
+	}
 }
 
 /*
@@ -374,7 +384,9 @@ int dom0_build(const struct boot_info *bi, struct domain **out)
 		return -EAGAIN;
 	}
 	b.nr_pages = l.nr_pages;
-	b.d = domain_create(0, 1, true);
+	b.d = domain_create(0, opt_dom0_max_vcpus ? opt_dom0_max_vcpus
+						  : MIN(arch_nr_cpus(), (unsigned int)MAX_VCPUS),
+			    true);
 	if (!b.d)
 		return -ENOMEM;
 	b.d->trace_hypercalls = hypercall_trace_enabled();

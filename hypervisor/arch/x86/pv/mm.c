@@ -47,12 +47,17 @@ void arch_fill_hypervisor_l4(pv_pte_t *l4)
 
 /*
  * A frame that had the writable type becomes a page table or descriptor page: a stale
- * writable translation may survive in a TLB. One vCPU per physical CPU so far, so the
- * local flush covers every CPU the domain ran on since the mapping went.
+ * writable translation may survive in a TLB of any CPU running one of the domain's vCPUs
+ * (those not running have empty TLBs: entering a vCPU flushes everything).
  */
 void arch_frame_type_changed(u64 mfn)
 {
-	flush_tlb_all_local();
+	struct domain *d = domain_by_id(frame_table[mfn].owner);
+
+	if (d)
+		pv_flush_tlb_vcpus(d, ~0ULL, FLUSH_ALL);
+	else
+		flush_tlb_all_local();
 }
 
 void arch_free_frame(struct page_info *pg)
@@ -374,17 +379,31 @@ static int set_root(struct vcpu *v, u64 *slot, u64 mfn, bool in_use)
 }
 
 /* Read the vCPU bitmap of a *_MULTI operation: only its validity matters with one vCPU. */
-static int read_vcpumask(u64 ptr)
+/* The first 64 bits of a guest vCPU bitmap (MAX_VCPUS fit). */
+static int read_vcpumask(u64 ptr, u64 *mask)
 {
-	u64 mask;
-
-	return copy_from_guest(&mask, ptr, sizeof(mask)) ? -EFAULT : 0;
+	return copy_from_guest(mask, ptr, sizeof(*mask)) ? -EFAULT : 0;
 }
 
-static int flush_va(u64 va)
+/*
+ * The TLB operations: the caller's CPU only (LOCAL), every CPU running a vCPU of the
+ * domain (ALL), or those running the vCPUs of a bitmap (MULTI); done when they return.
+ */
+static int mmuext_flush(struct vcpu *v, const struct mmuext_op *op)
 {
-	if (guest_range_ok(va, 1))
-		invlpg(va);
+	bool one_page = op->cmd == MMUEXT_INVLPG_LOCAL || op->cmd == MMUEXT_INVLPG_MULTI ||
+			op->cmd == MMUEXT_INVLPG_ALL;
+	u64 va = one_page ? op->arg1.linear_addr : FLUSH_ALL, mask = 0;
+
+	if (one_page && !guest_range_ok(va, 1))
+		return 0; /* nothing of the guest's there to flush */
+	if (op->cmd == MMUEXT_TLB_FLUSH_MULTI || op->cmd == MMUEXT_INVLPG_MULTI) {
+		if (read_vcpumask((u64)op->arg2.vcpumask, &mask))
+			return -EFAULT;
+	} else if (op->cmd == MMUEXT_TLB_FLUSH_ALL || op->cmd == MMUEXT_INVLPG_ALL) {
+		mask = ~0ULL;
+	}
+	pv_flush_tlb_vcpus(v->domain, mask, va);
 	return 0;
 }
 
@@ -440,19 +459,11 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op, int owner)
 		return set_root(v, &v->arch.guest_table_user, op->arg1.mfn, !v->arch.kernel_mode);
 	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_INVLPG_MULTI:
-		if (read_vcpumask((u64)op->arg2.vcpumask))
-			return -EFAULT;
-		/* every vCPU of the domain runs on this CPU */
-		__attribute__((fallthrough));
 	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_ALL:
 	case MMUEXT_INVLPG_LOCAL:
 	case MMUEXT_INVLPG_ALL:
-		if (op->cmd == MMUEXT_INVLPG_LOCAL || op->cmd == MMUEXT_INVLPG_MULTI ||
-		    op->cmd == MMUEXT_INVLPG_ALL)
-			return flush_va(op->arg1.linear_addr);
-		flush_tlb_all_local();
-		return 0;
+		return mmuext_flush(v, op);
 	case MMUEXT_FLUSH_CACHE:
 	case MMUEXT_FLUSH_CACHE_GLOBAL:
 		if (!d->is_privileged)
@@ -511,19 +522,19 @@ int pv_find_l1(struct vcpu *v, u64 va, u64 *l1_mfn)
 	return 0;
 }
 
-static int uva_flush(u64 va, u64 flags)
+/* update_va_mapping's flush: this vCPU (LOCAL), all of the domain's, or a bitmap's. */
+static int uva_flush(struct domain *d, u64 va, u64 flags)
 {
 	unsigned int type = flags & UVMF_FLUSHTYPE_MASK;
-	u64 mask = flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL);
+	u64 ptr = flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL), mask = 0;
 
 	if (type == UVMF_NONE)
 		return 0;
-	if (!(flags & UVMF_ALL) && mask && read_vcpumask(mask))
+	if (flags & UVMF_ALL)
+		mask = ~0ULL;
+	else if (ptr && read_vcpumask(ptr, &mask))
 		return -EFAULT;
-	if (type == UVMF_INVLPG)
-		invlpg(va);
-	else
-		flush_tlb_all_local();
+	pv_flush_tlb_vcpus(d, mask, type == UVMF_INVLPG ? va : FLUSH_ALL);
 	return 0;
 }
 
@@ -546,7 +557,7 @@ static long update_va(struct vcpu *v, u64 va, u64 val, u64 flags)
 		return hypercall_continuation(__HYPERVISOR_update_va_mapping, va, val, flags, 0);
 	if (rc)
 		return rc;
-	return uva_flush(va, flags);
+	return uva_flush(d, va, flags);
 }
 
 long do_update_va_mapping(u64 va, u64 val, u64 flags)

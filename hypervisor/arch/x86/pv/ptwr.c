@@ -132,6 +132,9 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
 	pv_pte_t e;
 	bool done = false;
 
+	/* From guest context: interrupts may come (another CPU holding mm_lock may be
+	 * waiting for this one to flush its TLB). The way out disables them again. */
+	irq_enable();
 	spin_lock(&d->mm_lock);
 	if (pv_find_l1(v, addr, &l1))
 		goto out;

@@ -94,6 +94,11 @@ long do_physdev_op(u64 cmd, u64 arg);
 bool load_gs_selector(u16 sel);
 bool load_data_selectors(const u16 sel[4]);
 
+/* vcpu.c: VCPUOP_initialise, remote TLB flushes */
+#define FLUSH_ALL (~0ULL)
+void pv_flush_tlb_vcpus(struct domain *d, u64 vcpu_mask, u64 va);
+void pv_vcpu_init(void);
+
 /* context.c: switching this CPU between vCPUs and idle */
 void pv_fpu_init(struct vcpu *v);
 void __noreturn pv_run_vcpu(struct vcpu *v);

@@ -423,6 +423,7 @@ long do_set_callbacks(u64 event, u64 failsafe, u64 syscall)
 void arch_vcpu_send_nmi(struct vcpu *v)
 {
 	v->arch.nmi_pending = true;
+	vcpu_kick(v); /* wakes it if it blocks, as Xen does */
 }
 
 /* A pending virtual NMI goes to the NMI callback, or else trap table vector 2. */
