@@ -16,7 +16,12 @@
 
 static DEFINE_SPINLOCK(sched_lock);
 static struct sched_cpu cpus[SCHED_MAX_CPUS]; /* set up by sched_init, then fixed */
-static unsigned int nr_sched_cpus;
+
+/* CPUs that run vCPUs: the online ones, numbered densely from 0. */
+static unsigned int nr_sched_cpus(void)
+{
+	return MIN(arch_nr_cpus(), (unsigned int)SCHED_MAX_CPUS);
+}
 static const struct sched_ops *ops = &sched_credit_ops;
 
 static unsigned long lock(void)
@@ -97,7 +102,7 @@ static struct sched_cpu *place(const struct vcpu *v)
 
 	if (!own->curr && !own->nr_queued)
 		return own;
-	for (unsigned int i = 0; i < nr_sched_cpus; i++)
+	for (unsigned int i = 0; i < nr_sched_cpus(); i++)
 		if (!cpus[i].curr && !cpus[i].nr_queued && !cpus[i].need_resched)
 			return &cpus[i];
 	return own;
@@ -299,7 +304,7 @@ void sched_init_domain(struct domain *d)
 void sched_init_vcpu(struct vcpu *v)
 {
 	list_init(&v->sched.q);
-	v->sched.processor = v->vcpu_id % (nr_sched_cpus ? nr_sched_cpus : 1);
+	v->sched.processor = v->vcpu_id % nr_sched_cpus();
 	v->sched.rs_state = RUNSTATE_offline;
 	v->sched.rs_entry_ns = now_ns();
 	timer_init(&v->sched.poll_timer, poll_timeout, v);
@@ -325,7 +330,7 @@ static struct vcpu *steal(struct sched_cpu *sc, u64 now, u64 *slice)
 	struct sched_cpu *busiest = NULL;
 	struct vcpu *v;
 
-	for (unsigned int i = 0; i < nr_sched_cpus; i++)
+	for (unsigned int i = 0; i < nr_sched_cpus(); i++)
 		if (&cpus[i] != sc && cpus[i].nr_queued &&
 		    (!busiest || cpus[i].nr_queued > busiest->nr_queued))
 			busiest = &cpus[i];
@@ -337,6 +342,15 @@ static struct vcpu *steal(struct sched_cpu *sc, u64 now, u64 *slice)
 		busiest->nr_queued--;
 	}
 	return v;
+}
+
+static void wake_idle_cpu(const struct sched_cpu *busy)
+{
+	for (unsigned int i = 0; i < nr_sched_cpus(); i++)
+		if (&cpus[i] != busy && !cpus[i].curr && !cpus[i].need_resched) {
+			resched(&cpus[i]);
+			return;
+		}
 }
 
 static void charge(struct vcpu *v, u64 now)
@@ -385,6 +399,8 @@ void schedule(void)
 	else
 		stop_timer(&sc->slice);
 	sc->curr = next;
+	if (sc->nr_queued)
+		wake_idle_cpu(sc); /* work is waiting here: an idle CPU can take it */
 	if (prev && next != prev)
 		prev->sched.ctx_saving = true; /* until arch_context_switch has saved it */
 	unlock(flags);
@@ -420,8 +436,7 @@ void __noreturn sched_idle_loop(void)
 
 void sched_init(unsigned int nr_cpus)
 {
-	nr_sched_cpus = MIN(nr_cpus, (unsigned int)SCHED_MAX_CPUS);
-	for (unsigned int i = 0; i < nr_sched_cpus; i++) {
+	for (unsigned int i = 0; i < MIN(nr_cpus, (unsigned int)SCHED_MAX_CPUS); i++) {
 		cpus[i].cpu = i;
 		list_init(&cpus[i].runq);
 		timer_init(&cpus[i].slice, slice_end, &cpus[i]);
