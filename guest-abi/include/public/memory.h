@@ -5,8 +5,10 @@
  *
  *   long memory_op(unsigned long cmd, void *arg)
  *
- * Bits 5:0 of @cmd select the operation (XENMEM_*); guests must pass 0 in
- * the upper bits (the hypervisor uses them to resume a preempted call).
+ * Bits 5:0 of @cmd select the operation (XENMEM_*). Bits 63:6 are the start
+ * extent of the three reservation operations (the hypervisor uses them to
+ * resume a preempted call); for every other operation they must be 0, else
+ * -XEN_EINVAL.
  * Operations not listed, and those a 64-bit PV guest cannot use, return
  * -XEN_ENOSYS. "Frame" below means machine frame (MFN) for a PV guest.
  */
@@ -24,8 +26,9 @@
  *
  * XENMEM_decrease_reservation (arg: struct xen_memory_reservation *, IN)
  *   Give back the extents whose first frames are listed in extent_start.
- *   Each frame must belong to @domid and have no outstanding references
- *   (not mapped, not a page table).
+ *   Each frame must belong to @domid. A frame still mapped or typed leaves
+ *   the domain (and its M2P entry turns invalid) when its last mapping or
+ *   type reference goes.
  *
  * XENMEM_populate_physmap (arg: struct xen_memory_reservation *, IN/OUT)
  *   For each pseudo-physical frame number in extent_start[i], allocate an
@@ -35,8 +38,10 @@
  *   These three return the number of extents completed, which is less than
  *   nr_extents on any failure; they never return a negative value. Failure
  *   causes (all reported as a short count): arg not readable, @domid does
- *   not exist or is not the caller's to change, extent_order too large, out
- *   of memory or over the domain's limit, a listed frame not owned.
+ *   not exist or is not the caller's to change, extent_order too large
+ *   (Kestrel: above 9), nr_extents of 2^26 or more, out of memory or over the
+ *   domain's limit, a listed frame not owned. A start extent in @cmd at or
+ *   past nr_extents is returned unchanged. Kestrel ignores mem_flags.
  */
 #define XENMEM_increase_reservation	0
 #define XENMEM_decrease_reservation	1
@@ -52,7 +57,8 @@
  * XENMEM_current_reservation, XENMEM_maximum_reservation,
  * XENMEM_maximum_gpfn (arg: domid_t *, IN)
  *   Return the number of pages the domain owns, the most it may own, or its
- *   highest pseudo-physical frame number.
+ *   highest pseudo-physical frame number (for a PV guest: the max_pfn it
+ *   wrote in shared_info, minus one; 0 while max_pfn is 0).
  *   Errors: -XEN_EFAULT, -XEN_ESRCH (no such domain), -XEN_EPERM (not
  *   privileged over it).
  */
@@ -97,7 +103,9 @@
  *   of buffer; OUT: entries written. buffer may be NULL to only count.
  *   Returns 0.
  *   Errors: -XEN_EPERM (not the hardware/control domain), -XEN_EFAULT,
- *   -XEN_EINVAL (capacity smaller than the host map plus one).
+ *   -XEN_EINVAL (capacity too small; nothing is written).
+ *   Kestrel returns the sanitised host map without added I/O entries and
+ *   needs no spare entry; Xen adds reserved entries and needs one spare.
  */
 #define XENMEM_machine_memory_map	10
 
@@ -114,6 +122,7 @@
  *   nr_extents, bad node flags, or an input frame not owned), -XEN_ESRCH,
  *   -XEN_ENOMEM (no suitable memory). On error nr_exchanged tells how far
  *   it got; Linux requires it to be 0 when nothing was exchanged.
+ *   Kestrel: not offered yet (-XEN_ENOSYS).
  */
 #define XENMEM_exchange			11
 

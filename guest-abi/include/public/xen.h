@@ -152,8 +152,9 @@
  * mmu_update(struct mmu_update reqs[], unsigned int count,
  *            unsigned int *success_count, domid_t foreigndom)
  *
- * Applies @count requests in order. The two low bits of each req.ptr select
- * the command (MMU_*); the rest of ptr is a machine address.
+ * Applies @count requests in order. The three low bits of each req.ptr
+ * select the command (MMU_*; 4-7 are unknown); the rest of ptr is a machine
+ * address.
  *
  *   MMU_NORMAL_PT_UPDATE / MMU_PT_UPDATE_NO_TRANSLATE: ptr is the machine
  *     address of a page-table entry (8-byte aligned). The frame holding it
@@ -176,16 +177,25 @@
  * Returns 0 when every request succeeded, otherwise the error of the first
  * failing request; later requests are not attempted:
  *   -XEN_EINVAL  the frame holding ptr is not an ordinary or page-table frame
- *                of the owner, or @val fails validation (reserved or
- *                forbidden flags, target frame not owned, writable mapping of
- *                a page-table or descriptor frame, hypervisor slot, ...)
+ *                of the owner, or @val fails validation (forbidden flags,
+ *                superpage, L2-L4 target not an acceptable table of the
+ *                caller, hypervisor L4 slot, the all-ones frame number, ...)
+ *   -XEN_EBUSY   an L1 @val maps a RAM frame the caller does not own, or maps
+ *                a page table or descriptor frame writable
  *   -XEN_ENOSYS  unknown MMU_* command
  *   -XEN_EFAULT  @reqs or @success_count is not accessible
  *   -XEN_ESRCH   @foreigndom (or the page-table owner) does not exist, or the
  *                caller may not name it at all
  *   -XEN_EPERM   not privileged over @foreigndom; MACHPHYS_UPDATE on behalf of
- *                another domain's page tables; I/O memory not permitted
+ *                another domain's page tables; I/O memory not permitted, or a
+ *                frame number beyond the physical address width
  *   -XEN_ENOENT  target frame is paged out (memory paging; not in Kestrel)
+ *
+ * A long call may be preempted and re-issued by the hypervisor itself: @reqs
+ * advanced, @count = requests left | MMU_UPDATE_PREEMPTED (bit 31), the count
+ * so far kept in *@success_count. Guests never set bit 31 of @count.
+ * Kestrel accepts only DOMID_SELF (and, for privileged callers, DOMID_IO and
+ * DOMID_XEN) in @foreigndom for now; see docs/abi/mmu.md.
  */
 #define MMU_NORMAL_PT_UPDATE		0
 #define MMU_MACHPHYS_UPDATE		1
@@ -223,9 +233,12 @@
  * vcpumask points at a bitmap (unsigned long words) of vCPU ids.
  *
  * Returns 0 or the error of the first failing operation:
- *   -XEN_EINVAL  frame not owned by @foreigndom, validation as the requested
- *                type failed, frame already pinned (PIN) or not pinned
- *                (UNPIN), bad LDT address or size, bad vCPU bitmap
+ *   -XEN_EINVAL  frame not owned by @foreigndom, frame in use with another
+ *                type, frame already pinned (PIN) or not pinned (UNPIN),
+ *                *BASEPTR to a frame that is not (or does not validate as) an
+ *                L4, bad LDT address or size
+ *   -XEN_EBUSY, -XEN_EPERM  PIN: the error of the first entry that failed
+ *                validation (as for mmu_update)
  *   -XEN_ENOSYS  unknown command
  *   -XEN_EFAULT  @ops, @success_count or a vcpumask is not accessible
  *   -XEN_ESRCH   @foreigndom does not exist or may not be named
@@ -274,12 +287,14 @@
  * a vCPU bitmap (UVMF_MULTI; the pointer is 8-byte aligned, so its low bits
  * are free for the flush type).
  *
- * Flush type 3 is accepted and flushes nothing. No flush is done if the
- * update fails.
+ * Flush type 3 is accepted: Xen flushes nothing, Kestrel the whole TLB. No
+ * flush is done if the update fails.
  *
  * Errors:
  *   -XEN_EINVAL  @va is not mapped through an L1 table of the caller, or @pte
- *                fails validation
+ *                fails validation (as for mmu_update)
+ *   -XEN_EBUSY   @pte maps a frame the caller does not own, or a page table
+ *                or descriptor frame writable
  *   -XEN_EFAULT  the vCPU bitmap is not accessible (the entry has then
  *                already been written)
  *   -XEN_ESRCH   otherdomain: @domid does not exist or may not be named
