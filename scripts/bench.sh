@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the bench guest kernel (tests/guests/bench.c) on Kestrel and on the real Xen 4.17
-# in the same QEMU setup and prints a table of TSC cycles per operation:
+# in the same QEMU setup and prints a table of TSC cycles per operation (timer_late_ns: ns):
 #   metric | Kestrel cycles | Xen 4.17 cycles | ratio (Kestrel/Xen)
 # "n/a" where a hypervisor could not run the kernel. Needs build/guests/bench.elf
 # (make guest-kernels); fetches Xen with scripts/fetch-xen.sh. Exits 0 unless nothing
@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 [ -s build/guests/bench.elf ] || { echo "bench: build/guests/bench.elf missing (make guest-kernels)" >&2; exit 2; }
 bash scripts/fetch-xen.sh || echo "bench: could not fetch Xen 4.17" >&2
 
-metrics=(null_hypercall syscall_bounce mmu_update_512 pin_unpin_tree ptwr_write)
+metrics=(null_hypercall syscall_bounce mmu_update_512 pin_unpin_tree ptwr_write evtchn_latency
+	timer_late_ns)
 
 # value HV METRIC: the number from "bench: METRIC N" in that hypervisor's log, or n/a.
 value() {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Domains and vCPUs: creation, the guest's own shutdown, the hypervisor's crash of a
- * misbehaving guest, and the post-mortem (state, registers, last hypercalls). A guest's
- * death never takes the hypervisor with it; in testmode the death of dom0 ends the
- * machine with an exit code that says how it died.
+ * misbehaving guest, the post-mortem (state, registers, last hypercalls), and the
+ * teardown. A guest's death never takes the hypervisor with it; in testmode the death of
+ * dom0 ends the machine with an exit code that says how it died. Any other domain that
+ * dies is destroyed - its memory back to the allocator - by the next CPU that goes idle:
+ * not on the CPU of its own hypercall or fault, which still runs on its vCPU.
  */
 #include <kestrel/arch.h>
 #include <kestrel/domain.h>
@@ -11,13 +13,22 @@
 #include <kestrel/heap.h>
 #include <kestrel/kernel.h>
 #include <kestrel/lib.h>
+#include <kestrel/hypercall.h>
 #include <kestrel/printk.h>
+#include <kestrel/vtimer.h>
+#include <kestrel/spinlock.h>
 #include <public/sched.h>
 
 struct domain *dom0;
 
 /* Every live domain by id; written only when a domain is created or destroyed. */
 static struct domain *domains[DOMID_FIRST_RESERVED];
+
+/* Dead domains waiting for domain_reap_dead(), and whether a CPU is reaping (reap_lock,
+ * taken with interrupts off: a watchdog timer may kill a domain). */
+static DEFINE_SPINLOCK(reap_lock);
+static struct domain *reap_head;
+static bool reaping;
 
 struct domain *domain_by_id(u16 domid)
 {
@@ -47,11 +58,6 @@ const char *shutdown_reason_name(unsigned int reason)
 									: "unknown";
 }
 
-static void vcpu_timer_fired(struct timer *t, void *data)
-{
-	send_guest_vcpu_virq(data, VIRQ_TIMER);
-}
-
 /**
  * domain_create - allocate a domain and its vCPUs (all DOWN).
  * Returns NULL when nr_vcpus is 0 or above MAX_VCPUS, or memory is short.
@@ -70,6 +76,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 	d->state = DOMAIN_CREATED;
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->mm_lock);
+	spin_lock_init(&d->console_lock);
 	list_init(&d->page_list);
 	sched_init_domain(d);
 	if (evtchn_init(d)) {
@@ -84,7 +91,7 @@ struct domain *domain_create(u16 domid, unsigned int nr_vcpus, bool privileged)
 		v->vcpu_id = i;
 		v->domain = d;
 		v->state = VCPU_DOWN;
-		timer_init(&v->singleshot_timer, vcpu_timer_fired, v);
+		vtimer_init_vcpu(v);
 		sched_init_vcpu(v);
 		d->vcpus[i] = v;
 		d->nr_vcpus = i + 1;
@@ -116,6 +123,79 @@ static void stop_vcpus(struct domain *d)
 	arch_domain_stopped(d);
 }
 
+/* A dead domain other than dom0: queue it for an idle CPU to destroy, and wake them. */
+static void reap_later(struct domain *d)
+{
+	unsigned long flags = arch_irq_save();
+
+	spin_lock(&reap_lock);
+	d->reap_next = reap_head;
+	reap_head = d;
+	spin_unlock(&reap_lock);
+	arch_irq_restore(flags);
+	for (unsigned int cpu = 0; cpu < arch_nr_cpus(); cpu++)
+		arch_kick_cpu(cpu); /* an idle CPU wakes and reaps; this one does when it idles */
+}
+
+/* The next dead domain to destroy, or NULL (and this CPU stops reaping). */
+static struct domain *next_dead(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct domain *d;
+
+	spin_lock(&reap_lock);
+	d = reap_head;
+	if (d)
+		reap_head = d->reap_next;
+	else
+		reaping = false;
+	spin_unlock(&reap_lock);
+	arch_irq_restore(flags);
+	return d;
+}
+
+void domain_reap_dead(void)
+{
+	unsigned long flags;
+	bool mine;
+	struct domain *d;
+
+	if (!__atomic_load_n(&reap_head, __ATOMIC_RELAXED))
+		return;
+	flags = arch_irq_save();
+	spin_lock(&reap_lock);
+	mine = !reaping; /* one CPU at a time: teardown and its audit are serial */
+	reaping = true;
+	spin_unlock(&reap_lock);
+	if (mine) {
+		/* With interrupts on: waiting for other CPUs to leave the domain may need
+		 * this one to answer their IPIs (TLB flushes). */
+		arch_irq_enable();
+		while ((d = next_dead()))
+			domain_destroy(d);
+	}
+	arch_irq_restore(flags);
+}
+
+/*
+ * Make sure no vCPU of d is on any CPU or queue, or being saved, before its memory goes:
+ * one of its vCPUs still in a hypercall could bring another up again, hence the loop.
+ */
+static void quiesce(struct domain *d)
+{
+	bool again;
+
+	do {
+		stop_vcpus(d);
+		sched_quiesce(d);
+		again = false;
+		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+			sched_wait_context_saved(d->vcpus[i]);
+			again |= d->vcpus[i]->state != VCPU_DOWN;
+		}
+	} while (again);
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	spin_lock(&d->lock);
@@ -140,17 +220,21 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		arch_test_exit(clean ? TEST_EXIT_SUCCESS : TEST_EXIT_GUEST);
 	}
 	stop_vcpus(d);
+	if (d != dom0)
+		reap_later(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
 	va_list ap;
+	bool queued; /* shut down already, and so waiting to be destroyed */
 
 	spin_lock(&d->lock);
 	if (d->state == DOMAIN_CRASHED || d->state == DOMAIN_DYING) {
 		spin_unlock(&d->lock);
 		return;
 	}
+	queued = d->state == DOMAIN_SHUTDOWN;
 	d->state = DOMAIN_CRASHED;
 	va_start(ap, fmt);
 	kvsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
@@ -165,6 +249,8 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 		arch_test_exit(TEST_EXIT_GUEST);
 	}
 	stop_vcpus(d);
+	if (d != dom0 && !queued)
+		reap_later(d);
 }
 
 void domain_destroy(struct domain *d)
@@ -174,14 +260,15 @@ void domain_destroy(struct domain *d)
 	unsigned int problems;
 
 	d->state = DOMAIN_DYING;
-	sched_quiesce(d);
+	quiesce(d);
+	console_domain_flush(d);
 	freed = arch_domain_relinquish(d);
 	if (domid < DOMID_FIRST_RESERVED)
 		domains[domid] = NULL;
 	if (d == dom0)
 		dom0 = NULL;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		stop_timer(&d->vcpus[i]->singleshot_timer);
+		vtimer_kill_vcpu(d->vcpus[i]);
 		xfree(d->vcpus[i]);
 	}
 	xfree(d->evtchn);

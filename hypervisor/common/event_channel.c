@@ -23,6 +23,7 @@
 int evtchn_init(struct domain *d)
 {
 	d->evtchn = xzalloc(EVTCHN_NR_PORTS * sizeof(struct evtchn));
+	d->evtchn_valid = EVTCHN_BUCKET;
 	spin_lock_init(&d->evtchn_lock);
 	return d->evtchn ? 0 : -ENOMEM;
 }
@@ -30,6 +31,11 @@ int evtchn_init(struct domain *d)
 static bool test_and_set(volatile unsigned long *word, unsigned int bit)
 {
 	return __atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST) & (1UL << bit);
+}
+
+static bool test_and_clear(volatile unsigned long *word, unsigned int bit)
+{
+	return __atomic_fetch_and(word, ~(1UL << bit), __ATOMIC_SEQ_CST) & (1UL << bit);
 }
 
 static bool test_bit(const volatile unsigned long *word, unsigned int bit)
@@ -81,11 +87,25 @@ bool evtchn_upcall_due(const struct vcpu *v)
 	return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
 }
 
+/*
+ * Xen allocates its port table in buckets of EVTCHN_BUCKET ports, the first with the
+ * domain, the next when a port in it is first used, and never frees them: a port in no
+ * bucket does not exist (status, unmask, set_priority: -EINVAL), a free port in one does.
+ */
+static bool port_exists(const struct domain *d, u32 port)
+{
+	return port < d->evtchn_valid;
+}
+
 static int alloc_port(struct domain *d)
 {
-	for (unsigned int p = 1; p < EVTCHN_NR_PORTS; p++) /* port 0 is never used */
-		if (d->evtchn[p].state == EVTCHNSTAT_closed)
-			return (int)p;
+	for (unsigned int p = 1; p < EVTCHN_NR_PORTS; p++) { /* port 0 is never used */
+		if (d->evtchn[p].state != EVTCHNSTAT_closed)
+			continue;
+		if (p >= d->evtchn_valid)
+			d->evtchn_valid = (p / EVTCHN_BUCKET + 1) * EVTCHN_BUCKET;
+		return (int)p;
+	}
 	return -ENOSPC;
 }
 
@@ -147,10 +167,10 @@ static long bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 
 	if (b->virq >= NR_VIRQS)
 		return -EINVAL;
+	if (!virq_is_per_vcpu(b->virq) && b->vcpu != 0) /* before the vCPU, as in Xen */
+		return -EINVAL;
 	if (b->vcpu >= d->nr_vcpus)
 		return -ENOENT;
-	if (!virq_is_per_vcpu(b->virq) && b->vcpu != 0)
-		return -EINVAL;
 	if (d->virq_to_port[b->vcpu][b->virq])
 		return -EEXIST;
 	port = alloc_port(d);
@@ -222,7 +242,7 @@ static long status(struct domain *d, struct evtchn_status *st)
 
 	if (!is_self(d, st->dom))
 		return d->is_privileged ? -ESRCH : -EPERM;
-	if (st->port >= EVTCHN_NR_PORTS)
+	if (!port_exists(d, st->port))
 		return -EINVAL;
 	e = &d->evtchn[st->port];
 	st->status = e->state;
@@ -241,10 +261,10 @@ static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
 {
 	struct evtchn *e;
 
+	if (b->vcpu >= d->nr_vcpus) /* before the port, as in Xen */
+		return -ENOENT;
 	if (!port_valid(d, b->port))
 		return -EINVAL;
-	if (b->vcpu >= d->nr_vcpus)
-		return -ENOENT;
 	e = &d->evtchn[b->port];
 	if (e->state == EVTCHNSTAT_ipi ||
 	    (e->state == EVTCHNSTAT_virq && virq_is_per_vcpu(e->virq)))
@@ -253,27 +273,40 @@ static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *b)
 	return 0;
 }
 
-/* Any port in range, bound or not, as in Xen: the mask bits belong to the guest. */
+/*
+ * Any existing port, bound or not, as in Xen: the mask bits belong to the guest. A port
+ * is signalled only if this call cleared its mask and it is pending: unmasking a port
+ * that was not masked signals nothing, even if it is pending (Xen's evtchn_2l_unmask).
+ */
 static long unmask(struct domain *d, u32 port)
 {
 	struct shared_info *s = d->arch.shared_info;
 
-	if (port >= EVTCHN_NR_PORTS)
+	if (!port_exists(d, port))
 		return -EINVAL;
-	clear_bit(&s->evtchn_mask[port / BITS_PER_WORD], port % BITS_PER_WORD);
-	if (test_bit(&s->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+	if (test_and_clear(&s->evtchn_mask[port / BITS_PER_WORD], port % BITS_PER_WORD) &&
+	    test_bit(&s->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
 		signal_vcpu(d->vcpus[d->evtchn[port].notify_vcpu], port);
 	return 0;
 }
 
-static long reset(struct domain *d, struct evtchn_reset *r)
+/* reset_cont: the continuation of a preempted reset; ours never is, so none is due. */
+static long reset(struct domain *d, struct evtchn_reset *r, bool cont)
 {
 	if (!is_self(d, r->dom))
 		return d->is_privileged ? -ESRCH : -EPERM;
+	if (cont)
+		return -EBUSY;
 	for (u32 p = 1; p < EVTCHN_NR_PORTS; p++)
 		if (d->evtchn[p].state != EVTCHNSTAT_closed)
 			close_port(d, p);
 	return 0;
+}
+
+/* The FIFO ABI's per-port priority: a 2-level domain has none (Xen's answer). */
+static long set_priority(struct domain *d, u32 port)
+{
+	return port_exists(d, port) ? -ENOSYS : -EINVAL;
 }
 
 /* Argument sizes by command, for the common copy-in/copy-out. */
@@ -289,6 +322,9 @@ static const u8 arg_size[] = {
 	[EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
 	[EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
 	[EVTCHNOP_reset] = sizeof(struct evtchn_reset),
+	[EVTCHNOP_expand_array] = sizeof(struct evtchn_expand_array),
+	[EVTCHNOP_set_priority] = sizeof(struct evtchn_set_priority),
+	[EVTCHNOP_reset_cont] = sizeof(struct evtchn_reset),
 };
 
 /* Commands whose argument carries results: only these are copied back, as in Xen. */
@@ -310,6 +346,7 @@ union evtchn_args {
 	struct evtchn_bind_vcpu bind_vcpu;
 	struct evtchn_unmask unmask;
 	struct evtchn_reset reset;
+	struct evtchn_set_priority set_priority;
 	u8 raw[64];
 };
 
@@ -338,7 +375,12 @@ static long dispatch(struct domain *d, u32 cmd, union evtchn_args *a)
 	case EVTCHNOP_unmask:
 		return unmask(d, a->unmask.port);
 	case EVTCHNOP_reset:
-		return reset(d, &a->reset);
+	case EVTCHNOP_reset_cont:
+		return reset(d, &a->reset, cmd == EVTCHNOP_reset_cont);
+	case EVTCHNOP_expand_array: /* Xen's answer while the domain is 2-level */
+		return -EOPNOTSUPP;
+	case EVTCHNOP_set_priority:
+		return set_priority(d, a->set_priority.port);
 	default: /* bind_pirq: no physical IRQs for guests yet */
 		return -ENOSYS;
 	}
@@ -346,8 +388,9 @@ static long dispatch(struct domain *d, u32 cmd, union evtchn_args *a)
 
 /**
  * do_event_channel_op - copy the command's argument in, act under the domain's event
- * lock, copy results (if the command has any) out. Unknown commands, the FIFO ABI's,
- * and bind_pirq: -ENOSYS.
+ * lock, copy results (if the command has any) out. Unknown commands, init_control (the
+ * FIFO ABI is not offered) and bind_pirq: -ENOSYS; expand_array: -EOPNOTSUPP and
+ * set_priority: -ENOSYS, as Xen answers a 2-level domain.
  */
 long do_event_channel_op(u64 cmd, u64 arg)
 {

@@ -12,6 +12,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/time.h>
+#include <kestrel/vtimer.h>
 #include <public/vcpu.h>
 
 static DEFINE_SPINLOCK(sched_lock);
@@ -404,8 +405,10 @@ void schedule(void)
 	if (prev && next != prev)
 		prev->sched.ctx_saving = true; /* until arch_context_switch has saved it */
 	unlock(flags);
-	if (next != prev)
+	if (next != prev) {
+		vtimer_context_switch(prev, next); /* the periodic timer follows the vCPU */
 		arch_context_switch(prev, next);
+	}
 }
 
 void sched_context_saved(struct vcpu *prev)
@@ -427,6 +430,7 @@ struct vcpu *sched_cpu_curr(unsigned int cpu)
 void __noreturn sched_idle_loop(void)
 {
 	for (;;) {
+		domain_reap_dead(); /* dead domUs: destroyed here, off every CPU */
 		arch_irq_save();
 		if (cpus[arch_cpu_id()].need_resched || cpus[arch_cpu_id()].nr_queued)
 			schedule(); /* switches away when it finds work */

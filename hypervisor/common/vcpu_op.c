@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vcpu_op: the per-vCPU registrations a PV kernel makes at boot (runstate area, vcpu_info
- * placement) and the up/down queries. Bringing secondary vCPUs up and their timers come
- * with SMP guests.
+ * placement, the extra pvclock copy), bringing vCPUs up and down, and the vCPU timers
+ * (common/vtimer.c). The vCPU id is checked first: every id that does not exist is
+ * -ENOENT, whatever the command.
  */
 #include <kestrel/arch.h>
 #include <kestrel/errno.h>
@@ -11,9 +12,8 @@
 #include <kestrel/guest_access.h>
 #include <kestrel/hypercall.h>
 #include <kestrel/sched.h>
+#include <kestrel/vtimer.h>
 #include <public/vcpu.h>
-
-#define PERIODIC_TIMER_MIN_NS 1000000ULL /* Xen's lower bound: 1 ms */
 
 long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 {
@@ -69,10 +69,7 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 
 		if (copy_from_guest(&pt, arg, sizeof(pt)))
 			return -EFAULT;
-		if (pt.period_ns < PERIODIC_TIMER_MIN_NS)
-			return -EINVAL;
-		/* Accepted; delivering VIRQ_TIMER comes with event channels. */
-		return 0;
+		return vtimer_set_periodic(v, pt.period_ns);
 	}
 	case VCPUOP_set_singleshot_timer: {
 		struct vcpu_set_singleshot_timer st;
@@ -81,12 +78,18 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 			return -EINVAL;
 		if (copy_from_guest(&st, arg, sizeof(st)))
 			return -EFAULT;
-		if (st.timeout_abs_ns <= now_ns()) {
-			stop_timer(&v->singleshot_timer);
-			send_guest_vcpu_virq(v, VIRQ_TIMER); /* already due: now */
-		} else {
-			set_timer(&v->singleshot_timer, st.timeout_abs_ns);
-		}
+		vtimer_set_singleshot(v, st.timeout_abs_ns); /* flags ignored, as Xen 4.17.3+ */
+		return 0;
+	}
+	case VCPUOP_register_vcpu_time_memory_area: {
+		struct vcpu_register_time_memory_area area;
+
+		if (copy_from_guest(&area, arg, sizeof(area)))
+			return -EFAULT;
+		if (area.addr.p && !guest_range_ok(area.addr.p, sizeof(struct vcpu_time_info)))
+			return -EFAULT;
+		v->time_area = area.addr.p;
+		arch_update_vcpu_time(v);
 		return 0;
 	}
 	case VCPUOP_send_nmi:
@@ -97,11 +100,19 @@ long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg)
 	case VCPUOP_stop_singleshot_timer:
 		if (v != cur)
 			return -EINVAL;
-		stop_timer(&v->singleshot_timer);
+		vtimer_stop_singleshot(v);
 		return 0;
 	case VCPUOP_stop_periodic_timer:
-		return 0; /* no periodic timer runs */
+		vtimer_stop_periodic(v);
+		return 0;
 	default:
 		return -ENOSYS;
 	}
+}
+
+/* set_timer_op (hypercall 15): the calling vCPU's single-shot timer; always 0. */
+long do_set_timer_op(u64 timeout)
+{
+	vtimer_set_timer_op(arch_current_vcpu(), timeout);
+	return 0;
 }

@@ -16,8 +16,21 @@
  *   ptwr_write      one emulated PTE write: a mov into a pinned L1 through
  *                   its read-only mapping (per write)
  *
+ * Then two event metrics:
+ *   evtchn_latency  EVTCHNOP_send on one end of a loopback interdomain channel
+ *                   (alloc_unbound + bind_interdomain to itself, both ports
+ *                   unmasked) to the first instruction of the event callback,
+ *                   in TSC cycles: the median of EV_SENDS sends
+ *   timer_late_ns   how late VIRQ_TIMER arrives for a VCPUOP_set_singleshot_timer
+ *                   deadline of now + 1 ms (pvclock system time) while the vCPU
+ *                   sleeps in SCHEDOP_block (periodic timer stopped), in ns of
+ *                   pvclock time taken at the first instruction of the callback:
+ *                   the median of TIMER_SHOTS timers
+ * Both take the TSC in bench_event_entry, an event callback that records it
+ * and goes on to the framework's (which acknowledges the events).
+ *
  * The verdict is SUCCESS unless a measurement could not be taken. A
- * page-table metric that cannot be taken (the hypervisor refuses an
+ * page-table or event metric that cannot be taken (the hypervisor refuses an
  * operation) is printed as "bench: <metric> missing (...)" and the others
  * go on: ERROR on Xen, where all must work; SKIP on Kestrel, which does not
  * have every one yet.
@@ -321,6 +334,280 @@ static void bench_page_tables(void)
 		pt_free(data[i]);
 }
 
+/* ------------------------------------------------------------------ events */
+#define EV_SENDS	301	/* evtchn_latency: sends, one sample each */
+#define TIMER_SHOTS	51	/* timer_late_ns: timers, one sample each */
+#define TIMER_DELTA_NS	1000000	/* each timer: now + 1 ms */
+
+/*
+ * The bench event callback: the TSC at its very first instruction goes to
+ * bench_ev_tsc, then the framework's event callback runs as usual (it
+ * acknowledges the pending ports and counts event_count).
+ */
+asm(".pushsection .text\n"
+    ".p2align 4\n"
+    ".globl bench_event_entry\n"
+    "bench_event_entry:\n\t"
+    "push %rax\n\t"
+    "push %rdx\n\t"
+    "rdtsc\n\t"
+    "shl $32, %rdx\n\t"
+    "or %rdx, %rax\n\t"
+    "mov %rax, bench_ev_tsc(%rip)\n\t"
+    "pop %rdx\n\t"
+    "pop %rax\n\t"
+    "jmp event_callback_entry\n"
+    ".popsection");
+extern char bench_event_entry[], event_callback_entry[];
+volatile uint64_t bench_ev_tsc;
+
+static long set_event_callback(char *entry)
+{
+	struct callback_register cb = {
+		.type = CALLBACKTYPE_event,
+		.flags = CALLBACKF_mask_events,
+		.address = (unsigned long)entry,
+	};
+
+	return HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
+}
+
+/* pvclock system time (ns) at TSC value tsc, from vcpu_info's vcpu_time_info. */
+static uint64_t pvclock_ns(uint64_t tsc)
+{
+	const vcpu_time_info_t *t = &vcpu0->time;
+	uint32_t ver;
+	uint64_t d, ns;
+
+	do {
+		ver = READ_ONCE(t->version);
+		barrier();
+		d = tsc - t->tsc_timestamp;
+		if ((int64_t)d < 0)
+			d = 0;	/* a record newer than tsc: extrapolate from its start */
+		if (t->tsc_shift >= 0)
+			d <<= t->tsc_shift;
+		else
+			d >>= -t->tsc_shift;
+		ns = t->system_time +
+		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
+		barrier();
+	} while ((ver & 1) || ver != READ_ONCE(t->version));
+	return ns;
+}
+
+static bool port_bit(const volatile unsigned long *map, evtchn_port_t p)
+{
+	return (map[p / 64] >> (p % 64)) & 1;
+}
+
+/* Forget everything pending: pending bits, selector, upcall flag, ports seen. */
+static void ev_quiesce(void)
+{
+	for (unsigned int w = 0; w < EVTCHN_WORDS; w++) {
+		WRITE_ONCE(shared->evtchn_pending[w], 0);
+		event_ports_seen[w] = 0;
+	}
+	WRITE_ONCE(vcpu0->evtchn_pending_sel, 0);
+	WRITE_ONCE(vcpu0->evtchn_upcall_pending, 0);
+}
+
+static void ev_close(evtchn_port_t p)
+{
+	struct evtchn_close c = { .port = p };
+
+	HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+}
+
+/* EVTCHNOP_send with evtchn_upcall_mask clear: a due upcall follows on the way back. */
+static long send_unmasked(evtchn_port_t port)
+{
+	struct evtchn_send s = { .port = port };
+	register unsigned long rdi asm("rdi") = EVTCHNOP_send;
+	register unsigned long rsi asm("rsi") = (unsigned long)&s;
+	long rax;
+
+	asm volatile("movb $0, %[mask]\n\t"
+		     "syscall\n\t"
+		     "movb $1, %[mask]"
+		     : "=a"(rax), [mask] "+m"(vcpu0->evtchn_upcall_mask), "+r"(rdi), "+r"(rsi)
+		     : "a"((unsigned long)__HYPERVISOR_event_channel_op)
+		     : "rcx", "rdx", "r8", "r10", "r11", "memory");
+	return rax;
+}
+
+static void bench_evtchn_latency(void)
+{
+	static const char metric[] = "evtchn_latency";
+	static uint64_t v[EV_SENDS];
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain b = { .remote_dom = DOMID_SELF };
+	unsigned int i;
+	long rc;
+
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+	if (rc) {
+		metric_missing(metric, "alloc_unbound returned %ld", rc);
+		return;
+	}
+	b.remote_port = a.port;
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+	if (rc) {
+		metric_missing(metric, "bind_interdomain(port %u) returned %ld", a.port, rc);
+		ev_close(a.port);
+		return;
+	}
+	/* Both ends unmasked; forget the pending bit bind_interdomain leaves. */
+	__atomic_fetch_and(&shared->evtchn_mask[a.port / 64], ~(1UL << (a.port % 64)),
+			   __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&shared->evtchn_mask[b.local_port / 64],
+			   ~(1UL << (b.local_port % 64)), __ATOMIC_SEQ_CST);
+	ev_quiesce();
+	for (i = 0; i < EV_SENDS; i++) {
+		unsigned long before = event_count;
+		uint64_t t0;
+
+		bench_ev_tsc = 0;
+		t0 = rdtsc();
+		rc = send_unmasked(a.port);
+		if (rc) {
+			metric_missing(metric, "send(port %u) returned %ld", a.port, rc);
+			break;
+		}
+		if (event_count - before != 1 || !port_bit(event_ports_seen, b.local_port)) {
+			metric_missing(metric, "send %u: %lu upcalls, port %u %s", i,
+				       event_count - before, b.local_port,
+				       port_bit(event_ports_seen, b.local_port) ? "seen" : "not seen");
+			rc = -1;
+			break;
+		}
+		v[i] = bench_ev_tsc - t0;
+		ev_quiesce();
+	}
+	ev_quiesce();
+	ev_close(b.local_port);
+	ev_close(a.port);
+	if (rc)
+		return;
+	sort(v, EV_SENDS);
+	printk("bench: %s %lu\n", metric, v[EV_SENDS / 2]);
+	if (!v[EV_SENDS / 2])
+		xtf_error("%s: the measurement is zero", metric);
+}
+
+static void sort_s64(int64_t *v, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j && v[j - 1] > v[j]; j--) {
+			int64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/* Programs the single-shot timer for deadline (pvclock ns). */
+static long singleshot(uint64_t deadline)
+{
+	struct vcpu_set_singleshot_timer ss = { .timeout_abs_ns = deadline };
+
+	return HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &ss);
+}
+
+static void bench_timer_late(void)
+{
+	static const char metric[] = "timer_late_ns";
+	static int64_t v[TIMER_SHOTS];
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	evtchn_port_t port;
+	struct sched_poll poll;
+	unsigned int i;
+	long rc;
+
+	if (!vcpu0->time.tsc_to_system_mul || !vcpu0->time.version) {
+		metric_missing(metric, "vcpu_info has no pvclock (mul %u, version %u)",
+			       vcpu0->time.tsc_to_system_mul, vcpu0->time.version);
+		return;
+	}
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);
+	if (rc) {
+		metric_missing(metric, "bind_virq(VIRQ_TIMER) returned %ld", rc);
+		return;
+	}
+	port = bv.port;
+	/* Only the single-shot timer may raise VIRQ_TIMER. */
+	rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	if (rc) {
+		metric_missing(metric, "stop_periodic_timer returned %ld", rc);
+		goto out;
+	}
+	__atomic_fetch_and(&shared->evtchn_mask[port / 64], ~(1UL << (port % 64)),
+			   __ATOMIC_SEQ_CST);
+	ev_quiesce();
+
+	/*
+	 * One probe first, events masked: SCHEDOP_poll on the port with a 1 s timeout, so that
+	 * a timer that never fires is reported rather than blocking forever.
+	 */
+	rc = singleshot(pvclock_ns(rdtsc()) + TIMER_DELTA_NS);
+	if (rc) {
+		metric_missing(metric, "set_singleshot_timer returned %ld", rc);
+		goto out;
+	}
+	poll = (struct sched_poll){ .nr_ports = 1, .timeout = pvclock_ns(rdtsc()) + 1000000000UL };
+	poll.ports = &port;
+	rc = HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+	if (rc || !port_bit(shared->evtchn_pending, port)) {
+		metric_missing(metric, "no VIRQ_TIMER within 1 s of a 1 ms timer (poll returned %ld)",
+			       rc);
+		goto out;
+	}
+	ev_quiesce();
+
+	for (i = 0; i < TIMER_SHOTS; i++) {
+		uint64_t deadline = pvclock_ns(rdtsc()) + TIMER_DELTA_NS;
+
+		bench_ev_tsc = 0;
+		rc = singleshot(deadline);
+		if (rc) {
+			metric_missing(metric, "set_singleshot_timer returned %ld", rc);
+			goto out;
+		}
+		/* Block unmasks events; the upcall comes on the way back. */
+		while (!port_bit(event_ports_seen, port))
+			HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+		WRITE_ONCE(vcpu0->evtchn_upcall_mask, 1);
+		v[i] = (int64_t)(pvclock_ns(bench_ev_tsc) - deadline);
+		ev_quiesce();
+	}
+	sort_s64(v, TIMER_SHOTS);
+	if (v[TIMER_SHOTS / 2] < 0)
+		metric_missing(metric, "the timer fired %ld ns early (median)",
+			       -v[TIMER_SHOTS / 2]);
+	else
+		printk("bench: %s %ld\n", metric, v[TIMER_SHOTS / 2]);
+out:
+	WRITE_ONCE(vcpu0->evtchn_upcall_mask, 1);
+	ev_quiesce();
+	ev_close(port);
+}
+
+static void bench_events(void)
+{
+	long rc = set_event_callback(bench_event_entry);
+
+	if (rc) {
+		metric_missing("evtchn_latency", "callback_op(register event) returned %ld", rc);
+		metric_missing("timer_late_ns", "callback_op(register event) returned %ld", rc);
+		return;
+	}
+	bench_evtchn_latency();
+	bench_timer_late();
+	rc = set_event_callback(event_callback_entry);
+	if (rc)
+		xtf_error("cannot restore the event callback: %ld", rc);
+}
+
 void test_main(void)
 {
 	struct callback_register cb = {
@@ -351,4 +638,5 @@ void test_main(void)
 		xtf_error("a measurement is zero");
 
 	bench_page_tables();
+	bench_events();
 }

@@ -69,19 +69,33 @@ fi
 
 passed=0 failed=0
 
+# vCPUs of dom0 for a kernel: a line " * vcpus: N" in its source, else 1.
+kernel_vcpus() {
+	local n
+	n=$(sed -n 's/^ \* vcpus: \([0-9][0-9]*\)$/\1/p' "tests/guests/$1.c" 2>/dev/null | head -n 1)
+	echo "${n:-1}"
+}
+
 # Boots one kernel; sets $why (empty on pass) and $verdict.
 run_one() {
-	local name=$1 log=$2 args media pid start rc=0 seen_result=""
+	local name=$1 log=$2 args media pid start rc=0 seen_result="" vcpus smp=1
 	rm -f "$log"
+	# A multi-vCPU kernel gets dom0_max_vcpus=N on 2 physical CPUs (so 4 vCPUs also
+	# exercise overcommit); every other kernel keeps 1 vCPU on 1 CPU.
+	vcpus=$(kernel_vcpus "$name")
+	[ "$vcpus" -gt 1 ] && smp=2
 	if [ "$hv" = xen ]; then
 		args="$XEN_ARGS"
+		[ "$vcpus" -gt 1 ] && args=${args/dom0_max_vcpus=1/dom0_max_vcpus=$vcpus}
 		media=(-kernel "$image" -append "$args" -initrd "build/guests/$name.elf guest-test,$initrd")
 	else
-		media=(-kernel "$image" -append "$KESTREL_ARGS"
+		args="$KESTREL_ARGS"
+		[ "$vcpus" -gt 1 ] && args+=" dom0_max_vcpus=$vcpus"
+		media=(-kernel "$image" -append "$args"
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 			-initrd "build/guests/$name.elf guest-test,$initrd")
 	fi
-	timeout "$GUEST_TIMEOUT" "$QEMU" -accel tcg -cpu max -m 512M -smp 1 -display none \
+	timeout "$GUEST_TIMEOUT" "$QEMU" -accel tcg -cpu max -m 512M -smp "$smp" -display none \
 		-serial "file:$log" -monitor none -no-reboot "${media[@]}" \
 		</dev/null >"$log.qemu" 2>&1 &
 	pid=$!

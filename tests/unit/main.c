@@ -23,11 +23,15 @@ Suite *ptwr_decode_suite(void);
 Suite *event_channel_suite(void);
 Suite *page_type_suite(void);
 Suite *sched_credit_suite(void);
+Suite *wallclock_suite(void);
+Suite *domu_args_suite(void);
 
 static Suite *(*const suites[])(void) = {
 	fmt_suite,     printk_suite, cmdline_suite, serial_spec_suite, multiboot_suite,
 	buddy_suite,   heap_suite,   timer_suite,   time_suite,       pvimage_suite,
 	pvlayout_suite, ptwr_decode_suite, event_channel_suite, page_type_suite, sched_credit_suite,
+	wallclock_suite,
+	domu_args_suite,
 };
 
 /*

@@ -346,8 +346,13 @@ START_TEST(test_init)
 	ck_assert_ptr_nonnull(d->evtchn);
 	ck_assert_uint_ge(heap_bytes_in_use(), EVTCHN_NR_PORTS * sizeof(struct evtchn));
 	for (u32 p = 0; p < EVTCHN_NR_PORTS; p++) {
-		struct evtchn_status st = status(p);
+		struct evtchn_status st;
 
+		if (p >= EVTCHN_BUCKET) { /* in no bucket yet: does not exist */
+			ck_assert_int_eq(ev_status(p, &st), -EINVAL);
+			continue;
+		}
+		st = status(p);
 		ck_assert_uint_eq(st.status, EVTCHNSTAT_closed);
 		ck_assert_uint_eq(st.vcpu, 0);
 	}
@@ -583,6 +588,8 @@ static const struct {
 	{ VIRQ_ENOMEM, 2, -EINVAL },
 	{ VIRQ_MCA, 1, -EINVAL },
 	{ VIRQ_ARCH_7, 3, -EINVAL },
+	{ VIRQ_CONSOLE, NR_TEST_VCPUS, -EINVAL }, /* scope before the vCPU, as in Xen */
+	{ VIRQ_DOM_EXC, 0xffffffff, -EINVAL },
 	{ NR_VIRQS, 0, -EINVAL },
 	{ 0xffffffff, 0, -EINVAL },
 	{ VIRQ_TIMER, NR_TEST_VCPUS, -ENOENT },
@@ -1092,7 +1099,7 @@ START_TEST(test_reset)
 	ck_assert_int_eq(ev_send(ipi), 0);
 
 	ck_assert_int_eq(ev_reset(DOMID_SELF), 0);
-	for (u32 p = 0; p < EVTCHN_NR_PORTS; p++) {
+	for (u32 p = 0; p < EVTCHN_BUCKET; p++) {
 		struct evtchn_status st = status(p);
 
 		ck_assert_uint_eq(st.status, EVTCHNSTAT_closed);
@@ -1177,13 +1184,11 @@ START_TEST(test_bad_ports)
 }
 END_TEST
 
-/* Unknown commands, bind_pirq (no physical IRQs) and the FIFO ABI: -ENOSYS. */
+/* Unknown commands, bind_pirq (no physical IRQs) and init_control (no FIFO): -ENOSYS. */
 static const u64 nosys_cmds[] = {
 	EVTCHNOP_bind_pirq,
 	EVTCHNOP_init_control,
-	EVTCHNOP_expand_array,
-	EVTCHNOP_set_priority,
-	14,
+	15,
 	255,
 	0x7fffffff,
 	0xffffffff,
@@ -1203,6 +1208,77 @@ START_TEST(test_nosys)
 		ck_assert_uint_eq(arg[i], 0);
 	if (nosys_cmds[_i] != EVTCHNOP_bind_pirq) /* nothing read: no fault either */
 		ck_assert_int_eq(do_event_channel_op(nosys_cmds[_i], 0), -ENOSYS);
+}
+END_TEST
+
+/* The FIFO commands a 2-level domain may still call, and reset_cont: Xen's answers. */
+START_TEST(test_fifo_in_2level)
+{
+	struct evtchn_expand_array ea = { .array_gfn = 1 };
+	struct evtchn_set_priority sp = { .port = make_port(K_IPI), .priority = 3 };
+	struct evtchn_reset r = { .dom = DOMID_SELF };
+
+	snap_take();
+	ck_assert_int_eq(op(EVTCHNOP_expand_array, &ea), -EOPNOTSUPP);
+	ck_assert_int_eq(op(EVTCHNOP_set_priority, &sp), -ENOSYS);
+	sp.port = 0; /* exists, never used */
+	ck_assert_int_eq(op(EVTCHNOP_set_priority, &sp), -ENOSYS);
+	sp.port = EVTCHN_BUCKET;
+	ck_assert_int_eq(op(EVTCHNOP_set_priority, &sp), -EINVAL);
+	/* No reset is under way: the continuation is refused, and closes nothing. */
+	ck_assert_int_eq(op(EVTCHNOP_reset_cont, &r), -EBUSY);
+	snap_check("FIFO commands and reset_cont");
+	for (u32 cmd = EVTCHNOP_expand_array; cmd <= EVTCHNOP_reset_cont; cmd++)
+		ck_assert_int_eq(do_event_channel_op(cmd, 0), -EFAULT);
+}
+END_TEST
+
+/*
+ * Ports exist in buckets of EVTCHN_BUCKET: the second when a port in it is first used,
+ * and it stays after the port is closed (status, unmask, set_priority: -EINVAL before).
+ */
+START_TEST(test_buckets)
+{
+	struct evtchn_status st;
+	u32 last = 0;
+
+	ck_assert_int_eq(ev_status(EVTCHN_BUCKET, &st), -EINVAL);
+	ck_assert_int_eq(ev_unmask(EVTCHN_BUCKET), -EINVAL);
+	ck_assert_int_eq(ev_unmask(EVTCHN_BUCKET - 1), 0);
+	for (u32 p = 1; p <= EVTCHN_BUCKET; p++)
+		last = alloc_unbound(DOMID_SELF);
+	ck_assert_uint_eq(last, EVTCHN_BUCKET);
+	ck_assert_uint_eq(status(2 * EVTCHN_BUCKET - 1).status, EVTCHNSTAT_closed);
+	ck_assert_int_eq(ev_status(2 * EVTCHN_BUCKET, &st), -EINVAL);
+	ck_assert_int_eq(ev_close(last), 0);
+	ck_assert_uint_eq(status(last).status, EVTCHNSTAT_closed);
+	ck_assert_int_eq(ev_unmask(2 * EVTCHN_BUCKET - 1), 0);
+	ck_assert_int_eq(ev_reset(DOMID_SELF), 0);
+	ck_assert_uint_eq(status(last).status, EVTCHNSTAT_closed); /* reset keeps buckets */
+}
+END_TEST
+
+/* Unmask signals only a port whose mask it cleared (Xen's evtchn_2l_unmask). */
+START_TEST(test_unmask_not_masked)
+{
+	u32 port = bind_ipi(2);
+
+	ck_assert_int_eq(ev_send(port), 0);
+	guest_ack_all();
+	si->evtchn_pending[port / 64] |= 1UL << (port % 64); /* acked the flags, not the port */
+	shim_clear_kicks();
+	ck_assert_int_eq(ev_unmask(port), 0);
+	ck_assert(pending(port));
+	assert_quiet();
+}
+END_TEST
+
+/* bind_vcpu looks at the vCPU before the port, as Xen does. */
+START_TEST(test_bind_vcpu_order)
+{
+	ck_assert_int_eq(ev_bind_vcpu(0xffffffff, NR_TEST_VCPUS), -ENOENT);
+	ck_assert_int_eq(ev_bind_vcpu(0, NR_TEST_VCPUS), -ENOENT);
+	ck_assert_int_eq(ev_bind_vcpu(0, 0), -EINVAL);
 }
 END_TEST
 
@@ -1394,6 +1470,10 @@ Suite *event_channel_suite(void)
 	tcase_add_loop_test(tc, test_bad_ports, 0, ARRAY_SIZE(bad_ports));
 	tcase_add_loop_test(tc, test_nosys, 0, ARRAY_SIZE(nosys_cmds));
 	tcase_add_test(tc, test_cmd_truncated);
+	tcase_add_test(tc, test_fifo_in_2level);
+	tcase_add_test(tc, test_buckets);
+	tcase_add_test(tc, test_unmask_not_masked);
+	tcase_add_test(tc, test_bind_vcpu_order);
 	tcase_add_loop_test(tc, test_fault, 0, ARRAY_SIZE(fault_cmds) * NR_FAULT_MODES);
 	suite_add_tcase(s, tc);
 	return s;

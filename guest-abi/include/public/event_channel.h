@@ -131,10 +131,20 @@
 #define EVTCHNOP_reset			10
 
 /*
+ * EVTCHNOP_reset_cont (struct evtchn_reset)
+ *   The continuation of a preempted EVTCHNOP_reset. Called by a guest when no
+ *   reset is in progress: -XEN_EBUSY (after the checks of EVTCHNOP_reset).
+ */
+#define EVTCHNOP_reset_cont		14
+
+/*
  * EVTCHNOP_init_control, EVTCHNOP_expand_array, EVTCHNOP_set_priority
- *   FIFO event-channel ABI. Kestrel implements only the 2-level ABI and
- *   returns -XEN_ENOSYS for these three, which tells guests (Linux included)
- *   to stay with 2-level. Structures are declared for completeness.
+ *   FIFO event-channel ABI. Kestrel implements only the 2-level ABI:
+ *   init_control returns -XEN_ENOSYS, which tells guests (Linux included) to
+ *   stay with 2-level (Xen 4.17 offers FIFO here). For a 2-level domain, as in
+ *   Xen: expand_array -XEN_EOPNOTSUPP; set_priority -XEN_EINVAL for a port
+ *   that does not exist, else -XEN_ENOSYS. Structures are declared for
+ *   completeness.
  */
 #define EVTCHNOP_init_control		11
 #define EVTCHNOP_expand_array		12

@@ -103,6 +103,8 @@ void timer_selftest(void);
 u64 pm_timer_ns(void);
 struct vcpu_time_info;
 void time_fill_vcpu_time(struct vcpu_time_info *t);
+struct vcpu;
+void time_exit_to_guest(struct vcpu *v);
 void udelay(u64 us);
 
 /* smp.c: bringing up the other CPUs */

@@ -46,6 +46,11 @@ void arch_irq_restore(unsigned long flags)
 	irq_restore(flags);
 }
 
+void arch_irq_enable(void)
+{
+	irq_enable();
+}
+
 void __noreturn arch_halt(void)
 {
 	for (;;) {

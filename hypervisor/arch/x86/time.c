@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Time: TSC calibration (against the ACPI PM timer, or the PIT when there is none),
- * system time in nanoseconds since boot from the TSC, and the per-CPU timer queues behind
- * set_timer(), each driving its CPU's one-shot APIC timer.
+ * system time in nanoseconds since boot from the TSC, the per-CPU timer queues behind
+ * set_timer(), each driving its CPU's one-shot APIC timer, and the guests' pvclocks.
+ *
+ * A guest's pvclock (vcpu_time_info) describes the very function now_ns() computes: the
+ * same TSC origin and scale, so a guest extrapolating from any snapshot reads at most a
+ * few ns behind now_ns() and never goes back when a newer snapshot replaces an older one
+ * (floor(a + b) >= floor(a) + floor(b)). It is rewritten when a vCPU is loaded on a CPU,
+ * and once a second on the next return to the guest (refresh_due, set by a per-CPU timer),
+ * which bounds how far a guest extrapolates.
  */
 #include <kestrel/arch.h>
+#include <kestrel/domain.h>
+#include <kestrel/guest_access.h>
 #include <kestrel/kernel.h>
 #include <kestrel/printk.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
+#include <kestrel/wallclock.h>
 #include <asm/x86.h>
 #include <public/xen.h>
 #include "arch-x86.h"
@@ -16,6 +26,11 @@
 #define PM_TIMER_HZ 3579545ULL
 #define PIT_HZ 1193182ULL
 #define CALIBRATE_MS 50
+#define PVCLOCK_REFRESH_NS NSEC_PER_SEC
+
+/* Per CPU, touched only by that CPU: its pvclock refresh timer and flag. */
+static struct timer refresh_timer[NR_CPUS];
+static bool refresh_due[NR_CPUS];
 
 /* Set by time_init() on the boot CPU, read-only afterwards. */
 u64 tsc_hz;
@@ -150,6 +165,13 @@ void time_init(void)
 	       how, cpu_has_invariant_tsc ? ", invariant" : "");
 	set_irq_handler(VECTOR_TIMER, timer_interrupt);
 	apic_calibrate_timer();
+	wallclock_init();
+}
+
+static void refresh_fired(struct timer *t, void *data)
+{
+	refresh_due[this_cpu()->id] = true;
+	set_timer(t, now_ns() + PVCLOCK_REFRESH_NS);
 }
 
 /* Per-CPU part: the timer queue and this CPU's APIC timer. */
@@ -160,6 +182,10 @@ void time_init_cpu(void)
 	timer_queue_init(&pc->timers);
 	pc->timer_programmed = TIMER_NONE;
 	apic_timer_setup();
+	if (pc->id < NR_CPUS) {
+		timer_init(&refresh_timer[pc->id], refresh_fired, NULL);
+		set_timer(&refresh_timer[pc->id], now_ns() + PVCLOCK_REFRESH_NS);
+	}
 }
 
 /* The self-test's periodic timer: re-arms itself at absolute multiples of its period. */
@@ -244,4 +270,39 @@ void time_fill_vcpu_time(struct vcpu_time_info *t)
 	t->flags = cpu_has_invariant_tsc ? 1 : 0; /* XEN_PVCLOCK_TSC_STABLE_BIT */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	t->version++;
+}
+
+/* The extra copy a guest registered: version odd, the fields, version even (as Xen). */
+static void update_time_area(u64 va, const struct vcpu_time_info *t)
+{
+	struct vcpu_time_info c = *t;
+
+	c.version = t->version | 1;
+	if (copy_to_guest(va, &c.version, sizeof(c.version)))
+		return; /* not mapped now (user mode, say): the next refresh tries again */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	copy_to_guest(va, &c, sizeof(c));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	c.version = (t->version | 1) + 1;
+	copy_to_guest(va, &c.version, sizeof(c.version));
+}
+
+void arch_update_vcpu_time(struct vcpu *v)
+{
+	if (this_cpu()->curr != v || !v->arch.vcpu_info)
+		return;
+	time_fill_vcpu_time(&v->arch.vcpu_info->time);
+	if (v->time_area)
+		update_time_area(v->time_area, &v->arch.vcpu_info->time);
+}
+
+/* On every return to v: the once-a-second pvclock refresh, when it is due. */
+void time_exit_to_guest(struct vcpu *v)
+{
+	unsigned int cpu = this_cpu()->id;
+
+	if (cpu < NR_CPUS && refresh_due[cpu]) {
+		refresh_due[cpu] = false;
+		arch_update_vcpu_time(v);
+	}
 }

@@ -14,6 +14,7 @@ unsigned int arch_nr_cpus(void);
 
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
 
 /*
  * Stop every other CPU (interrupts off, halted) and wait briefly for them.
@@ -42,11 +43,21 @@ void arch_dump_stack(void);
 int arch_trigger_fault(const char *kind);
 
 /*
- * Build dom0 from the boot modules and run it on this CPU. Does not return when dom0
- * starts; returns a negative errno (after printing why) when it could not be built,
- * -EAGAIN for a dry run.
+ * Build dom0 from boot module 0 (module 1 is its initrd unless it is a domU kernel).
+ * Returns 0 with *out set (RUNNING, no vCPU started yet), -EAGAIN for a dry run, or a
+ * negative errno after printing why.
  */
-int arch_start_dom0(void);
+struct domain;
+struct domu_config;
+int arch_build_dom0(struct domain **out);
+/*
+ * Build an unprivileged domain with id domid from boot module 'module' as c says.
+ * Returns as arch_build_dom0(); on failure nothing of the domain is left allocated.
+ */
+int arch_build_domu(const struct domu_config *c, u16 domid, unsigned int module,
+		    struct domain **out);
+/* Run the started guests: this CPU enters the scheduler's idle loop. */
+void __noreturn arch_run_guests(void);
 
 /* Per-CPU timers: arm t on this CPU's queue at absolute system time 'expires' (ns). */
 struct timer;

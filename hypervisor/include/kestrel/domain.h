@@ -10,7 +10,9 @@
  * Locking: d->lock protects the state fields of the domain and its vCPUs; the hypercall
  * trace ring is written only by the CPU running the domain's vCPU.
  * Lifetime: domains are allocated from the heap by domain_create() and live until
- * domain_destroy(); dom0 lives for the life of the machine.
+ * domain_destroy(); dom0 lives for the life of the machine. Any other domain that shuts
+ * down or is crashed is queued when its vCPUs are stopped and destroyed by the next CPU
+ * that goes idle (domain_reap_dead()), once none of its vCPUs is on a CPU.
  */
 #ifndef KESTREL_DOMAIN_H
 #define KESTREL_DOMAIN_H
@@ -59,12 +61,19 @@ struct vcpu {
 	enum vcpu_state state;
 	bool initialised; /* has a context (dom0's vCPU 0, or VCPUOP_initialise) */
 	struct timer singleshot_timer; /* VCPUOP_set_singleshot_timer, raises VIRQ_TIMER */
+	/* Guest time (common/vtimer.c): periodic VIRQ_TIMER, under timer_lock (irqs off) */
+	spinlock_t timer_lock;
+	struct timer periodic_timer; /* armed only while the vCPU is on a CPU, as in Xen */
+	u64 periodic_period;         /* ns, 0 = off */
+	u64 periodic_last;           /* system time of the last periodic event */
+	u64 time_area;               /* VCPUOP_register_vcpu_time_memory_area VA, 0 = none */
 	struct sched_vcpu sched;       /* common/sched.c; state changes go through it */
 	struct arch_vcpu arch; /* registers, mode, trap table, callbacks... (asm/domain.h) */
 };
 
 struct domain {
 	u16 domid;
+	char name[32];             /* a boot-time domU's name= ("" if none); set at build */
 	bool is_privileged;        /* dom0: I/O, console read, privileged hypercalls */
 	enum domain_state state;
 	unsigned int shutdown_reason; /* SHUTDOWN_* when state is SHUTDOWN */
@@ -84,9 +93,14 @@ struct domain {
 	struct page_info *dying[PT_MAX_DYING];
 	unsigned int nr_dying;
 
-	/* console_io write rate limit: a token bucket in bytes */
+	/* console_io (common/console.c), under console_lock: the write rate limit (a token
+	 * bucket in bytes), and a domU's unfinished line (printed with its "(dN) " prefix
+	 * once complete) */
+	spinlock_t console_lock;
 	u64 console_tokens, console_last_ns;
 	bool console_suppressed;
+	unsigned int console_line_len;
+	char console_line[160];
 
 	bool trace_hypercalls;
 	unsigned int trace_next; /* next slot of the ring below */
@@ -97,7 +111,10 @@ struct domain {
 	/* event channels (common/event_channel.c) */
 	spinlock_t evtchn_lock;
 	struct evtchn *evtchn; /* EVTCHN_NR_PORTS entries */
+	u32 evtchn_valid;      /* ports below this exist: grows by EVTCHN_BUCKET, as in Xen */
 	u32 virq_to_port[MAX_VCPUS][NR_VIRQS];
+
+	struct domain *reap_next; /* on the list of dead domains to destroy (reap_lock) */
 
 	struct arch_domain arch;
 };
@@ -129,6 +146,12 @@ const char *shutdown_reason_name(unsigned int reason);
  * problems found).
  */
 void domain_destroy(struct domain *d);
+
+/*
+ * Destroy the domains that died (domUs shut down or crashed) and wait in a queue. Called
+ * by the scheduler's idle loop; each is destroyed once none of its vCPUs is on a CPU.
+ */
+void domain_reap_dead(void);
 
 /* Remember one hypercall for the post-mortem (and print it when tracing). */
 void hypercall_trace(struct domain *d, const struct hypercall_record *r);

@@ -13,6 +13,8 @@
 #include <kestrel/domain.h>
 
 #define EVTCHN_NR_PORTS 4096
+/* Ports exist in buckets of this many, as in Xen 4.17 (see port_exists()). */
+#define EVTCHN_BUCKET 64
 
 struct evtchn {
 	u8 state;        /* EVTCHNSTAT_* */

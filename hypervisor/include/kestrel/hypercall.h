@@ -13,10 +13,13 @@ long do_xen_version(u64 cmd, u64 arg);
 /* common/console.c */
 long do_console_io(u64 cmd, u64 count, u64 buf);
 void console_guest_write(struct domain *d, const char *s, size_t len);
+/* Print what is left of a dying domain's unfinished console line. */
+void console_domain_flush(struct domain *d);
 /* common/schedop.c */
 long do_sched_op(u64 cmd, u64 arg);
 /* common/vcpu_op.c */
 long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg);
+long do_set_timer_op(u64 timeout);
 
 /* Architecture hooks */
 struct vcpu *arch_current_vcpu(void);

@@ -30,4 +30,12 @@ u64 scale_delta(u64 delta, const struct time_scale *s);
 /* Systems time conversions for the hypervisor (arch/x86/time.c implements them). */
 u64 now_ns(void);
 
+/*
+ * Refresh v's pvclock (vcpu_info.time, and the extra copy registered with
+ * VCPUOP_register_vcpu_time_memory_area) if v is the vCPU running here; otherwise it is
+ * refreshed when v next runs.
+ */
+struct vcpu;
+void arch_update_vcpu_time(struct vcpu *v);
+
 #endif

@@ -99,7 +99,6 @@ exc_common:
 	and	$-16, %rsp
 	call	exc_handler
 	mov	%rbx, %rsp
-	mov	%rax, exc_iret_sp
 	pop	%r15
 	pop	%r14
 	pop	%r13
@@ -112,8 +111,12 @@ exc_common:
 	pop	%rsi
 	pop	%rdx
 	pop	%rbx
-	pop	%rax
-	mov	exc_iret_sp, %rsp
+	/*
+	 * RAX is not popped: the iret_context carries the value RAX gets, and
+	 * keeping its address in RAX (not in memory) lets several vCPUs take
+	 * exceptions at once.
+	 */
+	mov	%rax, %rsp
 	mov	$HC_IRET, %eax
 	syscall
 	ud2
@@ -222,10 +225,29 @@ GLOBAL(iret_probe_landing)
 	RESTORE_CALLEE_SAVED_AND_RET
 END(iret_probe_landing)
 
+/*
+ * First instruction of a secondary vCPU (smp.c builds its vcpu_guest_context):
+ * RDI = vCPU id, RSI = its struct percpu, RSP near the top of its own stack.
+ * Records RSP and %gs:0 (the kernel GS base must be the percpu struct), then
+ * calls smp_ap_main(id, percpu, rsp, gs0), which never returns.
+ */
+GLOBAL(smp_ap_entry)
+	mov	%rsp, %rdx
+	xor	%ecx, %ecx
+1:	mov	%gs:0, %rcx
+2:	and	$-16, %rsp
+	call	smp_ap_main
+3:	ud2
+	jmp	3b
+	/* A GS base that is not mapped: RCX stays 0 and the test says so. */
+	.pushsection .extable, "a"
+	.balign 8
+	.quad 1b, 2b
+	.popsection
+END(smp_ap_entry)
+
 	.data
 	.p2align 3
-DATA(exc_iret_sp)
-	.quad 0
 DATA(user_saved_ksp)
 	.quad 0
 DATA(probe_saved_sp)

@@ -164,6 +164,13 @@ extern volatile unsigned long exc_count;
 /* The event callback: how often it ran and what it was given last. */
 extern struct exc_info last_event;
 extern volatile unsigned long event_count;
+/*
+ * The callback acknowledges events as Linux does: it clears evtchn_upcall_pending, takes
+ * evtchn_pending_sel, and clears the pending bits of the unmasked ports in the words it
+ * names, recording those ports here (one bit per port; the test clears it).
+ */
+#define EVTCHN_WORDS	64
+extern volatile unsigned long event_ports_seen[EVTCHN_WORDS];
 
 /* Forget the last exception (vector becomes ~0). */
 void exc_reset(void);

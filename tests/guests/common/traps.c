@@ -5,13 +5,15 @@
  * delivered), exception-table fixups, and guest user mode.
  */
 #include "test.h"
+#include "smp.h"
 
 struct exc_info last_exc = { .vector = ~0u };
 volatile unsigned long exc_count;
 exc_hook_t user_syscall_hook;
 
 static exc_hook_t hooks[VEC_SYSCALL + 1];
-static unsigned int depth;
+/* Exception nesting is per vCPU (smp.h): percpu[smp_id()].depth. */
+#define depth (percpu[smp_id()].depth)
 
 struct extable_entry {
 	unsigned long from, to;
@@ -110,11 +112,37 @@ static unsigned long extable_lookup(unsigned long rip)
 struct exc_info last_event;
 volatile unsigned long event_count;
 
+volatile unsigned long event_ports_seen[EVTCHN_WORDS];
+/* Set by smp_init(): the upcall handler of multi-vCPU kernels. */
+void (*evtchn_upcall_hook)(void);
+
+/*
+ * A 2-level demultiplexer, as Linux's: clear the upcall flag, take the selector, and for
+ * each word it names acknowledge (clear) the ports that are pending and not masked,
+ * recording them in event_ports_seen. Masked ports keep their pending bits.
+ */
+
 static void event_callback(void)
 {
-	/* No port is ever bound: acknowledge whatever is pending and carry on. */
+	unsigned long sel;
+
+	/* Once smp_init() ran, smp.c dispatches per vCPU to port handlers. */
+	if (evtchn_upcall_hook) {
+		evtchn_upcall_hook();
+		return;
+	}
+
 	WRITE_ONCE(vcpu0->evtchn_upcall_pending, 0);
-	WRITE_ONCE(vcpu0->evtchn_pending_sel, 0);
+	sel = __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	while (sel) {
+		unsigned int w = __builtin_ctzl(sel);
+		unsigned long bits;
+
+		sel &= sel - 1;
+		bits = READ_ONCE(shared->evtchn_pending[w]) & ~READ_ONCE(shared->evtchn_mask[w]);
+		__atomic_fetch_and(&shared->evtchn_pending[w], ~bits, __ATOMIC_SEQ_CST);
+		event_ports_seen[w] |= bits;
+	}
 }
 
 /* Called from exc_common; returns where the iret_context now is. */
@@ -151,8 +179,10 @@ unsigned long exc_handler(struct exc_regs *r)
 	e.rsi = r->rsi;
 	e.rdx = r->rdx;
 	if (vcpu0) {
-		e.cr2 = vcpu0->arch.cr2;
-		e.mask = vcpu0->evtchn_upcall_mask;
+		vcpu_info_t *vi = this_vcpu_info();
+
+		e.cr2 = vi->arch.cr2;
+		e.mask = vi->evtchn_upcall_mask;
 	}
 
 	/* Build the iret_context in place: four words below the RIP slot. */
@@ -164,7 +194,7 @@ unsigned long exc_handler(struct exc_regs *r)
 
 	if (vec == VEC_EVENT) {
 		last_event = e;
-		event_count++;
+		__atomic_add_fetch(&event_count, 1, __ATOMIC_RELAXED);
 		event_callback();
 		depth--;
 		return (unsigned long)ret;
@@ -178,7 +208,7 @@ unsigned long exc_handler(struct exc_regs *r)
 	}
 
 	last_exc = e;
-	exc_count++;
+	__atomic_add_fetch(&exc_count, 1, __ATOMIC_RELAXED);
 
 	if (depth > 2) {
 		dump_exc("Nested unexpected exception", &e);

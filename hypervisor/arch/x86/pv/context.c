@@ -12,6 +12,7 @@
  */
 #include <kestrel/arch.h>
 #include <kestrel/event.h>
+#include <kestrel/hypercall.h>
 #include <kestrel/lib.h>
 #include <kestrel/sched.h>
 #include <kestrel/time.h>
@@ -44,6 +45,7 @@ static void save_vcpu(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
+	arch_vcpu_update_runstate(v); /* its new state, while its page tables are loaded */
 	a->user_regs = *guest_regs();
 	save_selectors(a->data_sel);
 	a->fs_base = rdmsr(MSR_FS_BASE);
@@ -71,6 +73,8 @@ void __noreturn pv_run_vcpu(struct vcpu *v)
 	wrmsr(MSR_GS_BASE, a->kernel_mode ? a->gs_base_kernel : a->gs_base_user);
 	pv_load_cr3(v);
 	flush_tlb_all_local(); /* another vCPU's global (user) entries must go */
+	arch_update_vcpu_time(v);     /* a fresh pvclock snapshot on every CPU it lands on */
+	arch_vcpu_update_runstate(v); /* now running */
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	__asm__ volatile("fxrstor64 %0" ::"m"(*(const u8(*)[PV_FPU_SIZE])pv_fpu_area(v)));
 	if (a->fpu_ts)

@@ -43,6 +43,7 @@ static const struct hypercall_entry hypercall_table[64] = {
 	HC(memory_op, 2, do_memory_op),
 	HC(multicall, 2, do_multicall),
 	HC(update_va_mapping, 3, do_update_va_mapping),
+	HC(set_timer_op, 1, do_set_timer_op),
 	HC(xen_version, 2, do_xen_version),
 	HC(console_io, 3, do_console_io),
 	HC(vm_assist, 2, do_vm_assist),

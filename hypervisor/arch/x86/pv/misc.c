@@ -301,30 +301,40 @@ void arch_vcpu_runstate(struct vcpu *v, struct vcpu_runstate_info *rs)
 	memcpy(rs->time, time, sizeof(rs->time));
 }
 
-/* Write v's runstate area (best effort: an unmapped area is skipped, as Xen does). */
+/*
+ * Write v's runstate area (best effort: an unmapped area is skipped, as Xen does). With
+ * VMASST_TYPE_runstate_update_flag the guest sees XEN_RUNSTATE_UPDATE in
+ * state_entry_time while the rest changes, so a reader on another vCPU can retry.
+ */
 void arch_vcpu_update_runstate(struct vcpu *v)
 {
 	struct vcpu_runstate_info rs;
+	u64 entry_va = v->arch.runstate_area + offsetof(struct vcpu_runstate_info,
+							  state_entry_time);
+	bool flag = v->arch.vm_assist & (1ULL << VMASST_TYPE_runstate_update_flag);
 
 	if (!v->arch.runstate_area || v != current())
 		return;
 	arch_vcpu_runstate(v, &rs);
+	if (flag) {
+		u64 busy = rs.state_entry_time | XEN_RUNSTATE_UPDATE;
+
+		if (copy_to_guest(entry_va, &busy, sizeof(busy)))
+			return;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
+	}
 	copy_to_guest(v->arch.runstate_area, &rs, sizeof(rs));
+	if (flag) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;
+		copy_to_guest(entry_va, &rs.state_entry_time, sizeof(rs.state_entry_time));
+	}
 }
 
-/* Build dom0 and run it on this CPU; returns only if dom0 could not be built. */
-int arch_start_dom0(void)
+/* The boot CPU joins the others in the scheduler's idle loop once the guests are started. */
+void __noreturn arch_run_guests(void)
 {
-	struct domain *d;
-	int rc;
-
-	pv_traps_init();
-	rc = dom0_build(&boot_info, &d);
-	if (rc)
-		return rc;
-	dom0 = d;
-	printk("dom0: starting\n");
-	vcpu_start(d->vcpus[0]);
 	pv_enter_scheduler();
 }
 

@@ -121,7 +121,21 @@ long do_memory_op(u64 cmd, u64 arg);
 /* ptwr.c: writable page-table emulation on a guest kernel's write fault */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr);
 
-/* dom0_build.c */
-int dom0_build(const struct boot_info *bi, struct domain **out);
+/* domain_build.c: dom0 and boot-time domUs from boot modules */
+struct pv_build_spec {
+	const char *tag, *tag_colon; /* log prefix: "dom0"/"dom0:", "d1"/"d1:" */
+	u16 domid;
+	bool privileged;      /* dom0: SIF_PRIVILEGED|SIF_INITDOMAIN; a domU gets rings */
+	unsigned int kernel;  /* boot module of the kernel */
+	int initrd;           /* boot module of the initrd, -1 for none */
+	const char *cmdline;  /* the guest's command line */
+	u64 mem;              /* bytes; 0: dom0's default */
+	const char *mem_opt;  /* the option that sets mem, for messages */
+	unsigned int vcpus;
+};
+int pv_build_domain(const struct pv_build_spec *s, const struct boot_info *bi,
+		    struct domain **out);
+/* A module's own command line: without the file name multiboot1 loaders put first. */
+void pv_module_cmdline(const struct boot_module *m, char *out, size_t len);
 
 #endif

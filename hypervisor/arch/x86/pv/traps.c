@@ -447,6 +447,8 @@ void pv_exit_to_guest(struct cpu_regs *regs)
 	if (regs->vector != 2 && (sched_need_resched() || !v || v->state != VCPU_RUNNING))
 		schedule();
 	v = current();
+	if (v)
+		time_exit_to_guest(v); /* the periodic pvclock refresh */
 	if (v && v->state == VCPU_RUNNING && v->arch.nmi_pending && !v->arch.nmi_masked)
 		deliver_nmi(v, regs);
 	if (v && v->state == VCPU_RUNNING && evtchn_upcall_due(v) &&

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Building dom0 from the first boot module, by Xen's 64-bit PV boot protocol:
+ * Building a PV domain from a boot module, by Xen's 64-bit PV boot protocol: dom0 from
+ * module 0, boot-time domUs from the modules that name themselves "domU" (common/setup.c).
  * common/pvimage.c reads the kernel, common/pvlayout.c plans the start-of-day layout, and
- * this file makes it real: memory (dom0_mem=), the kernel's segments loaded by physical
- * address, the p2m list, start_info, shared_info with valid time, bootstrap page tables
- * mapped read-only and pinned, the hypercall page if asked for, the stack, the
- * machine-to-phys entries, and the first vCPU's registers. dom0_dryrun prints the plan
- * and stops there.
+ * this file makes it real: memory, the kernel's segments loaded by physical address, the
+ * p2m list, start_info, shared_info with valid time, a domU's zeroed xenstore and console
+ * ring pages, bootstrap page tables mapped read-only and pinned, the hypercall page if
+ * asked for, the stack, the machine-to-phys entries, and the first vCPU's registers.
+ * dom0_dryrun prints each domain's plan and stops there.
+ *
+ * One function builds both kinds from a struct pv_build_spec; only the spec differs:
+ * dom0 is privileged (SIF_PRIVILEGED|SIF_INITDOMAIN, XENFEAT_dom0 required of the kernel)
+ * and sized by dom0_mem=, a domU gets its size and vCPUs from its module line.
  */
 #include <kestrel/arch.h>
 #include <kestrel/cmdline.h>
+#include <kestrel/domu.h>
 #include <kestrel/errno.h>
 #include <kestrel/heap.h>
 #include <kestrel/kernel.h>
@@ -19,6 +25,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/pvimage.h>
 #include <kestrel/pvlayout.h>
+#include <kestrel/wallclock.h>
 #include <asm/x86.h>
 #include "../arch-x86.h"
 #include "pv.h"
@@ -35,8 +42,9 @@ boolean_param("dom0_dryrun", opt_dom0_dryrun);
 static u64 opt_dom0_max_vcpus; /* 0: one per physical CPU, as Xen */
 integer_param_range("dom0_max_vcpus", opt_dom0_max_vcpus, 1, MAX_VCPUS);
 
-/* Builder state; dom0 is built once, on the boot CPU. */
+/* Builder state; domains are built one at a time, on the boot CPU. */
 struct builder {
+	const struct pv_build_spec *s;
 	struct domain *d;
 	const struct pv_layout *l;
 	u64 *p2m;          /* p2m[pfn] = mfn, the builder's copy */
@@ -104,7 +112,7 @@ static pte_t *take_table(struct builder *b, u64 *next, u64 end)
 	u64 pfn = (*next)++;
 
 	if (pfn >= end || pfn >= b->nr_pages)
-		panic("dom0: page-table pool exhausted (layout bug)");
+		panic("%s: page-table pool exhausted (layout bug)", b->s->tag);
 	return pfn_virt(b, pfn);
 }
 
@@ -207,11 +215,27 @@ static void write_hypercall_page(struct builder *b, u64 va)
 	region_write(b, va, page, sizeof(page));
 }
 
-static void module_cmdline(const struct boot_module *m, char *out, size_t len)
+void pv_module_cmdline(const struct boot_module *m, char *out, size_t len)
 {
 	strlcpy(out, m->cmdline, len);
 	if (boot_info.protocol == 1)
 		boot_cmdline_drop_image(out); /* multiboot1 loaders put the file name first */
+}
+
+/*
+ * A domU's xenstore and console rings: zeroed pages of its own, mapped in the bootstrap
+ * region (every frame was cleared when allocated). No daemon serves them yet, so the
+ * ports are 0: xenstore in "local" mode, and a console nobody reads.
+ */
+static void write_domu_rings(struct builder *b, struct start_info *si)
+{
+	si->store_mfn = b->p2m[va_pfn(b, b->l->xenstore_va)];
+	si->store_evtchn = 0;
+	si->console.domU.mfn = b->p2m[va_pfn(b, b->l->console_va)];
+	si->console.domU.evtchn = 0;
+	printk("%s: xenstore ring mfn %#llx, console ring mfn %#llx, event channels 0\n",
+	       b->s->tag, (unsigned long long)si->store_mfn,
+	       (unsigned long long)si->console.domU.mfn);
 }
 
 static void write_start_info(struct builder *b, const struct pv_image *pi,
@@ -223,7 +247,7 @@ static void write_start_info(struct builder *b, const struct pv_image *pi,
 	strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
 	si->nr_pages = b->nr_pages;
 	si->shared_info = b->d->arch.shared_info_mfn << PAGE_SHIFT;
-	si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+	si->flags = b->s->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
 	si->pt_base = l->pt_va;
 	si->nr_pt_frames = l->nr_pt_frames;
 	si->mfn_list = l->p2m_va;
@@ -231,18 +255,20 @@ static void write_start_info(struct builder *b, const struct pv_image *pi,
 	si->nr_p2m_frames = l->nr_p2m_frames;
 	if (l->initrd_pages) {
 		si->mod_start = l->initrd_mapped ? l->initrd_va : l->initrd_pfn;
-		si->mod_len = bi->modules[1].end - bi->modules[1].start;
+		si->mod_len = bi->modules[b->s->initrd].end - bi->modules[b->s->initrd].start;
 		if (!l->initrd_mapped)
 			si->flags |= SIF_MOD_START_PFN;
 	}
-	module_cmdline(&bi->modules[0], (char *)si->cmd_line, sizeof(si->cmd_line));
+	if (!b->s->privileged)
+		write_domu_rings(b, si);
+	strlcpy((char *)si->cmd_line, b->s->cmdline, sizeof(si->cmd_line));
 	b->d->arch.start_info_mfn = b->p2m[va_pfn(b, l->start_info_va)];
 }
 
 static void load_initrd(struct builder *b, const struct boot_info *bi)
 {
 	const struct pv_layout *l = b->l;
-	const struct boot_module *m = &bi->modules[1];
+	const struct boot_module *m = &bi->modules[b->s->initrd];
 	const u8 *src = maddr_to_virt(m->start);
 	u64 len = m->end - m->start;
 
@@ -271,6 +297,7 @@ static int setup_shared_info(struct domain *d)
 	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		s->vcpu_info[i].evtchn_upcall_mask = 1;
 	time_fill_vcpu_time(&s->vcpu_info[0].time);
+	wallclock_fill(s);
 	d->arch.shared_info = s;
 	d->arch.shared_info_mfn = mfn;
 	return 0;
@@ -311,106 +338,165 @@ static int start_page_tables(struct builder *b)
 	struct vcpu *v = b->d->vcpus[0];
 
 	if (pt_pin(b->d, l4, 4, false) || get_page_and_type(mfn_to_page(l4), b->d, PGT_l4_table)) {
-		printk(KERN_ERR "dom0: the bootstrap page tables do not validate (builder bug)\n");
+		printk(KERN_ERR "%s: the bootstrap page tables do not validate (builder bug)\n",
+		       b->s->tag);
 		return -EINVAL;
 	}
 	v->arch.guest_table = l4;
 	return 0;
 }
 
-static int plan(const struct boot_info *bi, struct pv_image *pi, struct pv_layout *l)
+/* Memory of the domain in bytes: a domU's from its line, dom0's from dom0_mem=. */
+static u64 wanted_mem(const struct pv_build_spec *s, u64 avail)
 {
-	const struct boot_module *m = &bi->modules[0];
-	struct pv_layout_req req = { .img = pi, .is_dom0 = true };
+	if (s->mem)
+		return s->mem;
+	return MIN((u64)DOM0_MEM_DEFAULT, avail - DOM0_MEM_RESERVE);
+}
+
+static int plan(const struct pv_build_spec *s, const struct boot_info *bi, struct pv_image *pi,
+		struct pv_layout *l)
+{
+	const struct boot_module *m = &bi->modules[s->kernel];
+	struct pv_layout_req req = { .img = pi, .is_dom0 = s->privileged };
 	u64 avail = buddy_free_pages(&machine_frames) << PAGE_SHIFT;
 	char why[256];
 	int rc;
 
 	if (!directmap_mapped(m->start, m->end - m->start)) {
-		printk(KERN_ERR "dom0: module 0 at %#llx is outside mapped memory\n",
-		       (unsigned long long)m->start);
+		printk(KERN_ERR "%s: module %u at %#llx is outside mapped memory\n", s->tag,
+		       s->kernel, (unsigned long long)m->start);
 		return -EINVAL;
 	}
 	rc = pv_image_parse(maddr_to_virt(m->start), m->end - m->start, pi, why, sizeof(why));
 	if (rc) {
-		printk(KERN_ERR "dom0: cannot boot module 0 (\"%s\"): %s\n", m->cmdline, why);
+		printk(KERN_ERR "%s: cannot boot module %u (\"%s\"): %s\n", s->tag, s->kernel,
+		       m->cmdline, why);
 		return rc;
 	}
-	if (!pv_image_supports_dom0(pi)) {
-		printk(KERN_ERR "dom0: the kernel does not declare dom0 support "
-				"(XEN_ELFNOTE_SUPPORTED_FEATURES bit 11)\n");
+	if (s->privileged && !pv_image_supports_dom0(pi)) {
+		printk(KERN_ERR "%s: the kernel does not declare dom0 support "
+				"(XEN_ELFNOTE_SUPPORTED_FEATURES bit 11)\n", s->tag);
 		return -EINVAL;
 	}
-	if (bi->nr_modules > 1)
-		req.initrd_len = bi->modules[1].end - bi->modules[1].start;
-	req.nr_pages = (opt_dom0_mem ? opt_dom0_mem
-				     : MIN((u64)DOM0_MEM_DEFAULT, avail - DOM0_MEM_RESERVE)) >>
-		       PAGE_SHIFT;
-	if (req.nr_pages << PAGE_SHIFT > avail - MB(4)) {
-		printk(KERN_ERR "dom0: dom0_mem=%lluM is more than the %llu MiB free\n",
+	if (s->initrd >= 0)
+		req.initrd_len = bi->modules[s->initrd].end - bi->modules[s->initrd].start;
+	req.nr_pages = wanted_mem(s, avail) >> PAGE_SHIFT;
+	if (avail < MB(4) || req.nr_pages << PAGE_SHIFT > avail - MB(4)) {
+		printk(KERN_ERR "%s: %s=%lluM is more than the %llu MiB free\n", s->tag, s->mem_opt,
 		       (unsigned long long)(req.nr_pages >> 8), (unsigned long long)(avail >> 20));
 		return -ENOMEM;
 	}
 	rc = pv_layout_plan(&req, l);
 	if (rc) {
-		printk(KERN_ERR "dom0: no valid start-of-day layout for %llu MiB (error %d)\n",
+		printk(KERN_ERR "%s: no valid start-of-day layout for %llu MiB (error %d)\n", s->tag,
 		       (unsigned long long)(req.nr_pages >> 8), rc);
 		return rc;
 	}
-	printk("dom0: %s kernel (%s %s), entry %#llx, %llu MiB\n", pi->loader,
+	printk("%s: %s kernel (%s %s), entry %#llx, %llu MiB\n", s->tag, pi->loader,
 	       pi->guest_os, pi->guest_version, (unsigned long long)pi->entry,
 	       (unsigned long long)(req.nr_pages >> 8));
-	pv_layout_print(l, "dom0:");
+	pv_layout_print(l, s->tag_colon);
 	return 0;
 }
 
+/* Everything after the domain exists: memory, contents, registers, page tables. */
+static int fill_domain(struct builder *b, const struct pv_image *pi, const struct boot_info *bi)
+{
+	int rc;
+
+	b->d->trace_hypercalls = hypercall_trace_enabled();
+	rc = allocate_memory(b);
+	if (rc || (rc = setup_shared_info(b->d))) {
+		printk(KERN_ERR "%s: out of memory while building\n", b->s->tag);
+		return rc;
+	}
+	build_page_tables(b);
+	write_p2m(b);
+	load_kernel(b, pi, maddr_to_virt(bi->modules[b->s->kernel].start));
+	if (b->l->initrd_pages)
+		load_initrd(b, bi);
+	if (pi->has_hypercall_page) {
+		write_hypercall_page(b, pi->hypercall_page);
+		b->d->arch.hypercall_page_va = pi->hypercall_page;
+	}
+	write_start_info(b, pi, bi);
+	setup_vcpu0(b, pi);
+	return start_page_tables(b);
+}
+
 /**
- * dom0_build - build dom0 from boot module 0 (the kernel) and module 1 (its initrd).
- * Returns 0 with *out set, -EAGAIN for a dry run, or a negative errno after printing what
- * was wrong (nothing is left allocated for a bad image or layout).
+ * pv_build_domain - build the PV domain s describes from its boot modules.
+ * Returns 0 with *out set (the domain RUNNING, its vCPUs not started), -EAGAIN for a dry
+ * run (dom0_dryrun: the plan is printed), or a negative errno after printing what was
+ * wrong; nothing of the domain is left allocated then.
  */
-int dom0_build(const struct boot_info *bi, struct domain **out)
+int pv_build_domain(const struct pv_build_spec *s, const struct boot_info *bi,
+		    struct domain **out)
 {
 	static struct pv_image pi;
 	static struct pv_layout l;
-	struct builder b = { .l = &l };
+	struct builder b = { .s = s, .l = &l };
 	int rc;
 
-	rc = plan(bi, &pi, &l);
+	rc = plan(s, bi, &pi, &l);
 	if (rc)
 		return rc;
 	if (opt_dom0_dryrun) {
-		printk("dom0: dry run (dom0_dryrun): not starting dom0\n");
+		printk("%s: dry run (dom0_dryrun): not starting %s\n", s->tag, s->tag);
 		return -EAGAIN;
 	}
 	b.nr_pages = l.nr_pages;
-	b.d = domain_create(0, opt_dom0_max_vcpus ? opt_dom0_max_vcpus
-						  : MIN(arch_nr_cpus(), (unsigned int)MAX_VCPUS),
-			    true);
+	b.d = domain_create(s->domid, s->vcpus, s->privileged);
 	if (!b.d)
 		return -ENOMEM;
-	b.d->trace_hypercalls = hypercall_trace_enabled();
-	rc = allocate_memory(&b);
-	if (rc || (rc = setup_shared_info(b.d))) {
-		printk(KERN_ERR "dom0: out of memory while building\n");
-		return rc;
-	}
-	build_page_tables(&b);
-	write_p2m(&b);
-	load_kernel(&b, &pi, maddr_to_virt(bi->modules[0].start));
-	if (l.initrd_pages)
-		load_initrd(&b, bi);
-	if (pi.has_hypercall_page) {
-		write_hypercall_page(&b, pi.hypercall_page);
-		b.d->arch.hypercall_page_va = pi.hypercall_page;
-	}
-	write_start_info(&b, &pi, bi);
-	setup_vcpu0(&b, &pi);
-	rc = start_page_tables(&b);
-	if (rc)
-		return rc;
+	rc = fill_domain(&b, &pi, bi);
 	xfree(b.p2m);
+	if (rc) {
+		domain_destroy(b.d);
+		return rc;
+	}
 	b.d->state = DOMAIN_RUNNING;
 	*out = b.d;
 	return 0;
+}
+
+/* dom0: module 0, with module 1 as its initrd unless that is a domU kernel. */
+int arch_build_dom0(struct domain **out)
+{
+	static char cmdline[BOOT_MODULE_CMDLINE_MAX];
+	struct pv_build_spec s = {
+		.tag = "dom0", .tag_colon = "dom0:", .domid = 0, .privileged = true,
+		.kernel = 0, .initrd = -1, .cmdline = cmdline, .mem = opt_dom0_mem,
+		.mem_opt = "dom0_mem",
+		.vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus
+					    : MIN(arch_nr_cpus(), (unsigned int)MAX_VCPUS),
+	};
+
+	pv_traps_init();
+	pv_module_cmdline(&boot_info.modules[0], cmdline, sizeof(cmdline));
+	if (boot_info.nr_modules > 1) {
+		char m1[BOOT_MODULE_CMDLINE_MAX];
+
+		pv_module_cmdline(&boot_info.modules[1], m1, sizeof(m1));
+		if (!domu_module(m1))
+			s.initrd = 1;
+	}
+	return pv_build_domain(&s, &boot_info, out);
+}
+
+/* A domU from module 'module', as its line (parsed into *c) asks. */
+int arch_build_domu(const struct domu_config *c, u16 domid, unsigned int module,
+		    struct domain **out)
+{
+	char tag[8], tag_colon[8];
+	struct pv_build_spec s = {
+		.tag = tag, .tag_colon = tag_colon, .domid = domid, .privileged = false,
+		.kernel = module, .initrd = -1, .cmdline = c->cmdline, .mem = c->mem,
+		.mem_opt = "mem", .vcpus = c->vcpus,
+	};
+
+	ksnprintf(tag, sizeof(tag), "d%u", domid);
+	ksnprintf(tag_colon, sizeof(tag_colon), "d%u:", domid);
+	return pv_build_domain(&s, &boot_info, out);
 }
