@@ -194,6 +194,7 @@ static void quiesce(struct domain *d)
 			again |= d->vcpus[i]->state != VCPU_DOWN;
 		}
 	} while (again);
+	sched_watchdog_release(d);
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)

@@ -9,6 +9,7 @@
  * is not masked, set the selector bit of its word in the notified vCPU's vcpu_info, and if
  * that was clear set evtchn_upcall_pending and kick the vCPU.
  */
+#include <kestrel/arch.h>
 #include <kestrel/errno.h>
 #include <kestrel/event.h>
 #include <kestrel/sched.h>
@@ -19,6 +20,24 @@
 #include <public/event_channel.h>
 
 #define BITS_PER_WORD 64
+
+/*
+ * evtchn_lock is also taken from timer interrupts (VIRQ_TIMER), so it is always held with
+ * interrupts off: an interrupt on the CPU holding it could otherwise wait for it forever.
+ */
+static unsigned long lock_evtchn(struct domain *d)
+{
+	unsigned long flags = arch_irq_save();
+
+	spin_lock(&d->evtchn_lock);
+	return flags;
+}
+
+static void unlock_evtchn(struct domain *d, unsigned long flags)
+{
+	spin_unlock(&d->evtchn_lock);
+	arch_irq_restore(flags);
+}
 
 int evtchn_init(struct domain *d)
 {
@@ -397,6 +416,7 @@ long do_event_channel_op(u64 cmd, u64 arg)
 	struct domain *d = arch_current_vcpu()->domain;
 	union evtchn_args a;
 	unsigned int size;
+	unsigned long flags;
 	long rc;
 
 	cmd = (u32)cmd;
@@ -405,9 +425,9 @@ long do_event_channel_op(u64 cmd, u64 arg)
 	size = arg_size[cmd];
 	if (copy_from_guest(&a, arg, size))
 		return -EFAULT;
-	spin_lock(&d->evtchn_lock);
+	flags = lock_evtchn(d);
 	rc = dispatch(d, cmd, &a);
-	spin_unlock(&d->evtchn_lock);
+	unlock_evtchn(d, flags);
 	if (!rc && has_results(cmd) && copy_to_guest(arg, &a, size))
 		return -EFAULT;
 	return rc;
@@ -416,11 +436,10 @@ long do_event_channel_op(u64 cmd, u64 arg)
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 {
 	struct domain *d = v->domain;
-	u32 port;
+	unsigned long flags = lock_evtchn(d);
+	u32 port = d->virq_to_port[v->vcpu_id][virq];
 
-	spin_lock(&d->evtchn_lock);
-	port = d->virq_to_port[v->vcpu_id][virq];
 	if (port)
 		evtchn_set_pending(d, port);
-	spin_unlock(&d->evtchn_lock);
+	unlock_evtchn(d, flags);
 }

@@ -33,6 +33,16 @@ static void watchdog_fired(struct timer *t, void *data)
 	domain_shutdown(w->d, SHUTDOWN_watchdog);
 }
 
+/* A domain being destroyed leaves no watchdog behind. */
+void sched_watchdog_release(struct domain *d)
+{
+	for (unsigned int i = 0; i < NR_WATCHDOGS; i++)
+		if (watchdogs[i].used && watchdogs[i].d == d) {
+			stop_timer(&watchdogs[i].t);
+			watchdogs[i].used = false;
+		}
+}
+
 static long do_watchdog(struct domain *d, u64 arg)
 {
 	struct sched_watchdog wd;

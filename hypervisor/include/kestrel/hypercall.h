@@ -17,6 +17,8 @@ void console_guest_write(struct domain *d, const char *s, size_t len);
 void console_domain_flush(struct domain *d);
 /* common/schedop.c */
 long do_sched_op(u64 cmd, u64 arg);
+/* Stop and free the domain's SCHEDOP_watchdog timers (domain_destroy). */
+void sched_watchdog_release(struct domain *d);
 /* common/vcpu_op.c */
 long do_vcpu_op(u64 cmd, u64 vcpuid, u64 arg);
 long do_set_timer_op(u64 timeout);

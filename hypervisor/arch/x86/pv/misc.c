@@ -29,7 +29,6 @@
 #define SEG_TYPE_CALL_GATE (0xcU << 8)
 
 /* Debug registers are kept per vCPU; not loaded into the hardware yet. */
-static u64 debugreg[MAX_VCPUS][8];
 
 long do_stack_switch(u64 ss, u64 sp)
 {
@@ -125,7 +124,7 @@ long do_set_debugreg(u64 reg, u64 value)
 		return -EINVAL;
 	if (reg < 4 && !guest_range_ok(value, 8))
 		return -EPERM;
-	debugreg[v->vcpu_id][reg] = value;
+	v->arch.debugreg[reg] = value;
 	return 0;
 }
 
@@ -135,7 +134,7 @@ void pv_record_dr6(struct vcpu *v)
 	u64 dr6;
 
 	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
-	debugreg[v->vcpu_id][6] = dr6;
+	v->arch.debugreg[6] = dr6;
 	__asm__ volatile("mov %0, %%dr6" ::"r"(0xffff0ff0UL));
 }
 
@@ -145,7 +144,7 @@ long do_get_debugreg(u64 reg)
 
 	if (reg > 7 || reg == 4 || reg == 5)
 		return -EINVAL;
-	return (long)debugreg[v->vcpu_id][reg];
+	return (long)v->arch.debugreg[reg];
 }
 
 /* Xen's descriptor rules for 64-bit PV guests; fixes the DPL in place. */

@@ -116,6 +116,7 @@ static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
 	a->gs_base_kernel = c->gs_base_kernel;
 	a->gs_base_user = c->gs_base_user;
 	a->vm_assist = c->vm_assist;
+	memcpy(a->debugreg, c->debugreg, sizeof(a->debugreg));
 	a->cr4_shadow = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	if (c->flags & VGCF_i387_valid)
 		memcpy(pv_fpu_area(v), c->fpu_ctxt.x, PV_FPU_SIZE);

@@ -46,6 +46,7 @@ struct arch_vcpu {
 	unsigned int iopl; /* virtual IOPL (PHYSDEVOP_set_iopl) */
 	u64 vm_assist;   /* VMASST_TYPE_* bits enabled */
 	u64 tsc_aux;     /* what RDTSCP returns in ECX */
+	u64 debugreg[8]; /* set_debugreg values (recorded, not loaded into the CPU) */
 	u64 run_start_ns; /* system time the vCPU started running */
 	bool nmi_pending, nmi_masked; /* a virtual NMI; masked from delivery to iret */
 
