@@ -50,4 +50,6 @@ for m in "${metrics[@]}"; do
 	[ "$k" != n/a ] || [ "$x" != n/a ] && measured=1
 	printf '%-16s | %14s | %15s | %s\n' "$m" "$k" "$x" "$ratio"
 done
+echo
+bash scripts/fairness.sh || echo "fairness: not measured"
 [ "$measured" = 1 ]

@@ -15,6 +15,7 @@
 #include <kestrel/lib.h>
 #include <kestrel/hypercall.h>
 #include <kestrel/printk.h>
+#include <kestrel/time.h>
 #include <kestrel/vtimer.h>
 #include <kestrel/spinlock.h>
 #include <public/sched.h>
@@ -257,11 +258,12 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 void domain_destroy(struct domain *d)
 {
 	u16 domid = d->domid;
-	u64 freed;
+	u64 freed, cpu_ms;
 	unsigned int problems;
 
 	d->state = DOMAIN_DYING;
 	quiesce(d);
+	cpu_ms = d->sched.cpu_time_ns / NSEC_PER_MSEC;
 	console_domain_flush(d);
 	freed = arch_domain_relinquish(d);
 	if (domid < DOMID_FIRST_RESERVED)
@@ -274,8 +276,8 @@ void domain_destroy(struct domain *d)
 	}
 	xfree(d->evtchn);
 	xfree(d);
-	printk("d%u: destroyed, %llu frames returned to the allocator\n", domid,
-	       (unsigned long long)freed);
+	printk("d%u: destroyed, %llu frames returned to the allocator, %llu ms of CPU used\n",
+	       domid, (unsigned long long)freed, (unsigned long long)cpu_ms);
 	if (!opt_testmode)
 		return;
 	problems = arch_frame_table_check(domid);
