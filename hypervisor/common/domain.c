@@ -265,6 +265,7 @@ void domain_destroy(struct domain *d)
 	quiesce(d);
 	cpu_ms = d->sched.cpu_time_ns / NSEC_PER_MSEC;
 	console_domain_flush(d);
+	evtchn_destroy(d);
 	freed = arch_domain_relinquish(d);
 	if (domid < DOMID_FIRST_RESERVED)
 		domains[domid] = NULL;

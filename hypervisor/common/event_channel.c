@@ -22,28 +22,36 @@
 #define BITS_PER_WORD 64
 
 /*
- * evtchn_lock is also taken from timer interrupts (VIRQ_TIMER), so it is always held with
- * interrupts off: an interrupt on the CPU holding it could otherwise wait for it forever.
+ * One lock for every domain's ports: an interdomain channel joins two port tables, and
+ * operations are short. It is also taken from timer interrupts (VIRQ_TIMER), so it is
+ * always held with interrupts off: an interrupt on the CPU holding it could otherwise
+ * wait for it forever.
  */
+static DEFINE_SPINLOCK(evtchn_lock);
+
 static unsigned long lock_evtchn(struct domain *d)
 {
 	unsigned long flags = arch_irq_save();
 
-	spin_lock(&d->evtchn_lock);
+	spin_lock(&evtchn_lock);
 	return flags;
 }
 
 static void unlock_evtchn(struct domain *d, unsigned long flags)
 {
-	spin_unlock(&d->evtchn_lock);
+	spin_unlock(&evtchn_lock);
 	arch_irq_restore(flags);
+}
+
+bool evtchn_lock_held(void)
+{
+	return spin_is_locked(&evtchn_lock);
 }
 
 int evtchn_init(struct domain *d)
 {
 	d->evtchn = xzalloc(EVTCHN_NR_PORTS * sizeof(struct evtchn));
 	d->evtchn_valid = EVTCHN_BUCKET;
-	spin_lock_init(&d->evtchn_lock);
 	return d->evtchn ? 0 : -ENOMEM;
 }
 
@@ -155,23 +163,30 @@ static long alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 	return 0;
 }
 
+/* The domain at the other end of a channel of d's naming dom (d itself for DOMID_SELF). */
+static struct domain *peer_domain(struct domain *d, u16 dom)
+{
+	return is_self(d, dom) ? d : domain_by_id(dom);
+}
+
 static long bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *b)
 {
+	struct domain *rd = peer_domain(d, b->remote_dom);
 	struct evtchn *r;
 	int port;
 
-	if (!is_self(d, b->remote_dom))
-		return -ESRCH; /* other domains arrive with the toolstack */
-	if (!port_valid(d, b->remote_port))
+	if (!rd)
+		return -ESRCH;
+	if (!port_valid(rd, b->remote_port))
 		return -EINVAL;
-	r = &d->evtchn[b->remote_port];
+	r = &rd->evtchn[b->remote_port];
 	if (r->state != EVTCHNSTAT_unbound || r->remote_dom != d->domid)
 		return -EINVAL;
 	port = alloc_port(d);
 	if (port < 0)
 		return port;
 	d->evtchn[port] = (struct evtchn){ .state = EVTCHNSTAT_interdomain,
-					   .remote_dom = d->domid,
+					   .remote_dom = rd->domid,
 					   .remote_port = b->remote_port };
 	r->state = EVTCHNSTAT_interdomain;
 	r->remote_port = port;
@@ -224,10 +239,12 @@ static void close_port(struct domain *d, u32 port)
 	if (e->state == EVTCHNSTAT_virq)
 		d->virq_to_port[virq_is_per_vcpu(e->virq) ? e->notify_vcpu : 0][e->virq] = 0;
 	if (e->state == EVTCHNSTAT_interdomain) {
-		struct evtchn *r = &d->evtchn[e->remote_port];
+		struct domain *rd = peer_domain(d, e->remote_dom);
 
-		r->state = EVTCHNSTAT_unbound;
-		r->remote_dom = d->domid;
+		if (rd) { /* the other end waits for a new peer from this domain */
+			rd->evtchn[e->remote_port].state = EVTCHNSTAT_unbound;
+			rd->evtchn[e->remote_port].remote_dom = d->domid;
+		}
 	}
 	/* A pending event must not survive into the port's next binding (Xen does the same). */
 	clear_bit(&d->arch.shared_info->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
@@ -242,9 +259,13 @@ static long send(struct domain *d, u32 port)
 		return -EINVAL;
 	e = &d->evtchn[port];
 	switch (e->state) {
-	case EVTCHNSTAT_interdomain:
-		evtchn_set_pending(d, e->remote_port);
+	case EVTCHNSTAT_interdomain: {
+		struct domain *rd = peer_domain(d, e->remote_dom);
+
+		if (rd)
+			evtchn_set_pending(rd, e->remote_port);
 		return 0;
+	}
 	case EVTCHNSTAT_ipi:
 		evtchn_set_pending(d, port);
 		return 0;
@@ -431,6 +452,16 @@ long do_event_channel_op(u64 cmd, u64 arg)
 	if (!rc && has_results(cmd) && copy_to_guest(arg, &a, size))
 		return -EFAULT;
 	return rc;
+}
+
+void evtchn_destroy(struct domain *d)
+{
+	unsigned long flags = lock_evtchn(d);
+
+	for (u32 p = 1; p < EVTCHN_NR_PORTS; p++)
+		if (d->evtchn[p].state != EVTCHNSTAT_closed)
+			close_port(d, p);
+	unlock_evtchn(d, flags);
 }
 
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)

@@ -4,10 +4,9 @@
  * (xen/common/sched/core.c): both raise VIRQ_TIMER; the periodic one follows its vCPU on
  * and off the CPU.
  *
- * Timer callbacks run in the timer interrupt. Raising a VIRQ takes the domain's
- * evtchn_lock, which hypercalls hold with interrupts enabled; if the interrupted code on
- * this CPU holds it, waiting would never end, so a callback that finds the lock taken
- * tries again a little later (deliver_from_irq()).
+ * Timer callbacks run in the timer interrupt. Raising a VIRQ takes the event-channel lock,
+ * which is only ever held with interrupts off, so a callback never finds it held on its
+ * own CPU.
  */
 #include <kestrel/arch.h>
 #include <kestrel/domain.h>
@@ -23,19 +22,9 @@
 #define HUGE_TIMEOUT_SHIFT    50 /* set_timer_op: 2^50 ns, about 13 days */
 #define HUGE_TIMEOUT_FALLBACK (100 * NSEC_PER_MSEC)
 
-/*
- * From a timer callback: raise VIRQ_TIMER on v unless this CPU was interrupted while
- * holding v's evtchn_lock. If the trylock succeeds, no code on this CPU holds the lock,
- * so taking it again below can only wait for other CPUs. Returns false when it must be
- * retried.
- */
+/* From a timer callback: raise VIRQ_TIMER on v. Always succeeds (see above). */
 static bool deliver_from_irq(struct vcpu *v)
 {
-	spinlock_t *l = &v->domain->evtchn_lock;
-
-	if (!spin_trylock(l))
-		return false;
-	spin_unlock(l);
 	send_guest_vcpu_virq(v, VIRQ_TIMER);
 	return true;
 }

@@ -72,7 +72,7 @@ static long op(u64 cmd, void *arg)
 {
 	long rc = do_event_channel_op(cmd, shim_gva(arg));
 
-	ck_assert_msg(!spin_is_locked(&d->evtchn_lock), "evtchn_lock held after cmd %lu",
+	ck_assert_msg(!evtchn_lock_held(), "evtchn_lock held after cmd %lu",
 		      (unsigned long)cmd);
 	return rc;
 }
@@ -653,7 +653,7 @@ START_TEST(test_virq_unbound)
 	snap_check("VIRQ nobody bound");
 	send_guest_vcpu_virq(&vcpus[1], VIRQ_TIMER);
 	assert_signalled(port, 1, 1);
-	ck_assert(!spin_is_locked(&d->evtchn_lock));
+	ck_assert(!evtchn_lock_held());
 }
 END_TEST
 
@@ -1392,7 +1392,7 @@ START_TEST(test_fault)
 	}
 	snap_take();
 	rc = mode == F_NULL ? do_event_channel_op(cmd, 0) : op(cmd, buf);
-	ck_assert(!spin_is_locked(&d->evtchn_lock));
+	ck_assert(!evtchn_lock_held());
 	switch (mode) {
 	case F_NONE:
 		ck_assert_int_eq(rc, 0);
@@ -1435,6 +1435,56 @@ START_TEST(test_fault)
 }
 END_TEST
 
+/* Two domains: a channel between them, events both ways, and the death of one end. */
+START_TEST(test_two_domains)
+{
+	struct shared_info *si2 = calloc(1, sizeof(*si2));
+	struct domain *d2 = calloc(1, sizeof(*d2));
+	struct vcpu v2 = { .vcpu_id = 0 };
+	struct evtchn_status st = { .dom = DOMID_SELF };
+	u32 pa, pb, x;
+
+	ck_assert(si2 && d2);
+	d2->domid = DOMID + 1;
+	d2->nr_vcpus = 1;
+	d2->arch.shared_info = si2;
+	d2->vcpus[0] = &v2;
+	v2.domain = d2;
+	v2.arch.vcpu_info = &si2->vcpu_info[0];
+	ck_assert_int_eq(evtchn_init(d2), 0);
+	shim_pt_add_domain(d);
+	shim_pt_add_domain(d2);
+
+	ck_assert_int_eq(ev_alloc_unbound(DOMID + 1, &pa), 0); /* offered to the other one */
+	shim_set_current(&v2);
+	ck_assert_int_eq(ev_bind_interdomain(DOMID + 2, 1, &x), -ESRCH); /* no such domain */
+	ck_assert_int_eq(ev_bind_interdomain(DOMID, pa, &pb), 0);
+	ck_assert_int_eq(ev_bind_interdomain(DOMID, pa, &x), -EINVAL); /* bound already */
+	ck_assert_int_eq(ev_send(pb), 0);
+	ck_assert(si->evtchn_pending[pa / 64] >> (pa % 64) & 1);
+	shim_set_current(&vcpus[0]);
+	si2->evtchn_pending[pb / 64] = 0;
+	ck_assert_int_eq(ev_send(pa), 0);
+	ck_assert(si2->evtchn_pending[pb / 64] >> (pb % 64) & 1);
+	st.port = pa;
+	ck_assert_int_eq(op(EVTCHNOP_status, &st), 0);
+	ck_assert_uint_eq(st.status, EVTCHNSTAT_interdomain);
+	ck_assert_uint_eq(st.u.interdomain.dom, DOMID + 1);
+	ck_assert_uint_eq(st.u.interdomain.port, pb);
+
+	evtchn_destroy(d2); /* the other end waits for a new peer from that domain */
+	ck_assert_int_eq(op(EVTCHNOP_status, &st), 0);
+	ck_assert_uint_eq(st.status, EVTCHNSTAT_unbound);
+	ck_assert_uint_eq(st.u.unbound.dom, DOMID + 1);
+	ck_assert_int_eq(ev_send(pa), 0); /* nobody listens: nothing happens */
+	ck_assert(!evtchn_lock_held());
+	shim_pt_machine(NULL, NULL, 0);
+	xfree(d2->evtchn);
+	free(d2);
+	free(si2);
+}
+END_TEST
+
 Suite *event_channel_suite(void)
 {
 	Suite *s = suite_create("event_channel");
@@ -1442,6 +1492,7 @@ Suite *event_channel_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_two_domains);
 	tcase_add_test(tc, test_alloc_unbound);
 	tcase_add_test(tc, test_exhaustion);
 	tcase_add_loop_test(tc, test_dom_field, 0, ARRAY_SIZE(dom_cases));

@@ -109,7 +109,6 @@ struct domain {
 	struct sched_domain sched; /* weight, cap, CPU time (under sched_lock) */
 
 	/* event channels (common/event_channel.c) */
-	spinlock_t evtchn_lock;
 	struct evtchn *evtchn; /* EVTCHN_NR_PORTS entries */
 	u32 evtchn_valid;      /* ports below this exist: grows by EVTCHN_BUCKET, as in Xen */
 	u32 virq_to_port[MAX_VCPUS][NR_VIRQS];

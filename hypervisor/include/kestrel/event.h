@@ -3,7 +3,8 @@
  * Event channels, 2-level ABI (common/event_channel.c): 4096 ports per domain, pending and
  * mask bitmaps in shared_info, a 64-bit selector and the upcall flag in each vcpu_info.
  *
- * Locking: d->evtchn_lock protects the domain's port table; the bitmaps in shared_info
+ * Locking: one lock (event_channel.c, held with interrupts off) protects every domain's
+ * port table; the bitmaps in shared_info
  * and vcpu_info are updated with atomic bit operations because the guest writes them too.
  * Lifetime: the port table is allocated with the domain (evtchn_init) and lives as long.
  */
@@ -27,6 +28,12 @@ struct evtchn {
 
 /* 0, or -ENOMEM. */
 int evtchn_init(struct domain *d);
+
+/* Is the event-channel lock held? (assertions and tests) */
+bool evtchn_lock_held(void);
+
+/* Close every port of a dying domain: the other ends of its channels become unbound. */
+void evtchn_destroy(struct domain *d);
 
 /* The event_channel_op hypercall. */
 long do_event_channel_op(u64 cmd, u64 arg);
