@@ -372,30 +372,6 @@ static long set_event_callback(char *entry)
 	return HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
 }
 
-/* pvclock system time (ns) at TSC value tsc, from vcpu_info's vcpu_time_info. */
-static uint64_t pvclock_ns(uint64_t tsc)
-{
-	const vcpu_time_info_t *t = &vcpu0->time;
-	uint32_t ver;
-	uint64_t d, ns;
-
-	do {
-		ver = READ_ONCE(t->version);
-		barrier();
-		d = tsc - t->tsc_timestamp;
-		if ((int64_t)d < 0)
-			d = 0;	/* a record newer than tsc: extrapolate from its start */
-		if (t->tsc_shift >= 0)
-			d <<= t->tsc_shift;
-		else
-			d >>= -t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
-		barrier();
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
-}
-
 static bool port_bit(const volatile unsigned long *map, evtchn_port_t p)
 {
 	return (map[p / 64] >> (p % 64)) & 1;
@@ -549,12 +525,12 @@ static void bench_timer_late(void)
 	 * One probe first, events masked: SCHEDOP_poll on the port with a 1 s timeout, so that
 	 * a timer that never fires is reported rather than blocking forever.
 	 */
-	rc = singleshot(pvclock_ns(rdtsc()) + TIMER_DELTA_NS);
+	rc = singleshot(pvclock_tsc_to_ns(&vcpu0->time, rdtsc()) + TIMER_DELTA_NS);
 	if (rc) {
 		metric_missing(metric, "set_singleshot_timer returned %ld", rc);
 		goto out;
 	}
-	poll = (struct sched_poll){ .nr_ports = 1, .timeout = pvclock_ns(rdtsc()) + 1000000000UL };
+	poll = (struct sched_poll){ .nr_ports = 1, .timeout = pvclock_tsc_to_ns(&vcpu0->time, rdtsc()) + 1000000000UL };
 	poll.ports = &port;
 	rc = HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
 	if (rc || !port_bit(shared->evtchn_pending, port)) {
@@ -565,7 +541,7 @@ static void bench_timer_late(void)
 	ev_quiesce();
 
 	for (i = 0; i < TIMER_SHOTS; i++) {
-		uint64_t deadline = pvclock_ns(rdtsc()) + TIMER_DELTA_NS;
+		uint64_t deadline = pvclock_tsc_to_ns(&vcpu0->time, rdtsc()) + TIMER_DELTA_NS;
 
 		bench_ev_tsc = 0;
 		rc = singleshot(deadline);
@@ -577,7 +553,7 @@ static void bench_timer_late(void)
 		while (!port_bit(event_ports_seen, port))
 			HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 		WRITE_ONCE(vcpu0->evtchn_upcall_mask, 1);
-		v[i] = (int64_t)(pvclock_ns(bench_ev_tsc) - deadline);
+		v[i] = (int64_t)(pvclock_tsc_to_ns(&vcpu0->time, bench_ev_tsc) - deadline);
 		ev_quiesce();
 	}
 	sort_s64(v, TIMER_SHOTS);

@@ -22,27 +22,6 @@
 
 const char test_title[] = "domU start of day";
 
-static uint64_t now_ns(void)
-{
-	const vcpu_time_info_t *t = &vcpu0->time;
-	uint32_t ver;
-	uint64_t d, ns;
-
-	do {
-		ver = READ_ONCE(t->version);
-		barrier();
-		d = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift >= 0)
-			d <<= t->tsc_shift;
-		else
-			d >>= -t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
-		barrier();
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
-}
-
 /* "wait=MS" on the command line, or 0. */
 static unsigned long wait_ms(void)
 {
@@ -126,9 +105,9 @@ static void test_dom0(void)
 	if (!ms)
 		ms = 10;
 	printk("dom0: waiting %lu ms\n", ms);
-	t0 = now_ns();
+	t0 = guest_now_ns();
 	p.timeout = t0 + ms * 1000000UL;
-	while ((t1 = now_ns()) < p.timeout)
+	while ((t1 = guest_now_ns()) < p.timeout)
 		check_rc("SCHEDOP_poll(0 ports, timeout)", HYPERVISOR_sched_op(SCHEDOP_poll, &p), 0);
 	printk("dom0: waited %lu ms\n", (unsigned long)((t1 - t0) / 1000000));
 }

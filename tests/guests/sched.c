@@ -17,27 +17,6 @@
 
 const char test_title[] = "sched_op";
 
-static uint64_t now_ns(void)
-{
-	const vcpu_time_info_t *t = &vcpu0->time;
-	uint32_t ver;
-	uint64_t d, ns;
-
-	do {
-		ver = READ_ONCE(t->version);
-		barrier();
-		d = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift >= 0)
-			d <<= t->tsc_shift;
-		else
-			d >>= -t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)d * t->tsc_to_system_mul) >> 32);
-		barrier();
-	} while ((ver & 1) || ver != READ_ONCE(t->version));
-	return ns;
-}
-
 static void test_simple(void)
 {
 	struct sched_shutdown sd = { .reason = SHUTDOWN_poweroff };
@@ -83,10 +62,10 @@ static void test_poll(void)
 	/* No ports, a 2 ms timeout: returns 0 after the timeout. */
 	p.ports = ports;
 	p.nr_ports = 0;
-	t0 = now_ns();
+	t0 = guest_now_ns();
 	p.timeout = t0 + 2000000;
 	rc = HYPERVISOR_sched_op(SCHEDOP_poll, &p);
-	t1 = now_ns();
+	t1 = guest_now_ns();
 	check_rc("SCHEDOP_poll(0 ports, 2 ms)", rc, 0);
 	check(t1 >= t0 + 1000000 && t1 < t0 + 5000000000UL,
 	      "poll with a 2 ms timeout took %lu ns", t1 - t0);

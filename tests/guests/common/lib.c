@@ -249,3 +249,30 @@ void printk(const char *fmt, ...)
 		n = sizeof(buf) - 1;
 	HYPERVISOR_console_io(CONSOLEIO_write, n, buf);
 }
+
+/* ------------------------------------------------------------------ pvclock */
+
+uint64_t pvclock_tsc_to_ns(const vcpu_time_info_t *t, uint64_t tsc)
+{
+	uint64_t base, stamp, delta;
+	uint32_t ver, mul;
+	int8_t shift;
+
+	do {
+		ver = READ_ONCE(t->version);
+		barrier();
+		base = t->system_time;
+		stamp = t->tsc_timestamp;
+		mul = t->tsc_to_system_mul;
+		shift = t->tsc_shift;
+		barrier();
+	} while ((ver & 1) || ver != READ_ONCE(t->version));
+	delta = tsc > stamp ? tsc - stamp : 0; /* a record newer than tsc: its start */
+	delta = shift < 0 ? delta >> -shift : delta << shift;
+	return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+}
+
+uint64_t guest_now_ns(void)
+{
+	return pvclock_tsc_to_ns(&vcpu0->time, rdtsc());
+}

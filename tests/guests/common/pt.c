@@ -173,23 +173,5 @@ void pt_mc_mmuext(multicall_entry_t *mc, struct mmuext_op *ops, unsigned int n)
 
 uint64_t pt_now_ns(void)
 {
-	const vcpu_time_info_t *t = &vcpu0->time;
-	uint64_t base, stamp, delta;
-	uint32_t ver, mul;
-	int8_t shift;
-
-	for (;;) {
-		ver = READ_ONCE(t->version);
-		barrier();
-		base = t->system_time;
-		stamp = t->tsc_timestamp;
-		mul = t->tsc_to_system_mul;
-		shift = t->tsc_shift;
-		barrier();
-		if (!(ver & 1) && ver == READ_ONCE(t->version))
-			break;
-	}
-	delta = rdtsc() - stamp;
-	delta = shift < 0 ? delta >> -shift : delta << shift;
-	return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+	return guest_now_ns();
 }

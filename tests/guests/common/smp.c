@@ -29,26 +29,7 @@ extern char smp_ap_entry[], event_callback_entry[], failsafe_callback_entry[],
 /* ------------------------------------------------------------------ time, yielding */
 uint64_t smp_now_ns(void)
 {
-	const vcpu_time_info_t *t = &this_vcpu_info()->time;
-	uint64_t base, stamp, delta;
-	uint32_t ver, mul;
-	int8_t shift;
-
-	for (;;) {
-		ver = READ_ONCE(t->version);
-		barrier();
-		base = t->system_time;
-		stamp = t->tsc_timestamp;
-		mul = t->tsc_to_system_mul;
-		shift = t->tsc_shift;
-		delta = rdtsc();
-		barrier();
-		if (!(ver & 1) && ver == READ_ONCE(t->version))
-			break;
-	}
-	delta -= stamp;
-	delta = shift < 0 ? delta >> -shift : delta << shift;
-	return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+	return pvclock_tsc_to_ns(&this_vcpu_info()->time, rdtsc());
 }
 
 void smp_relax(void)

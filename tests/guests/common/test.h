@@ -260,6 +260,13 @@ static inline void barrier(void)
 #define READ_ONCE(x)	(*(volatile typeof(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
 
+/*
+ * System time (ns) that TSC value tsc stands for, by the pvclock record t (read with the
+ * version protocol); guest_now_ns(): now, by vCPU 0's record in shared_info.
+ */
+uint64_t pvclock_tsc_to_ns(const vcpu_time_info_t *t, uint64_t tsc);
+uint64_t guest_now_ns(void);
+
 /* True if a read of one byte at va faults (the fault is consumed). */
 bool probe_read(const void *va);
 bool probe_write(void *va);
