@@ -287,7 +287,7 @@
  * a vCPU bitmap (UVMF_MULTI; the pointer is 8-byte aligned, so its low bits
  * are free for the flush type).
  *
- * Flush type 3 is accepted: Xen flushes nothing, Kestrel the whole TLB. No
+ * Flush type 3 is accepted and flushes nothing (as in Xen). No
  * flush is done if the update fails.
  *
  * Errors:

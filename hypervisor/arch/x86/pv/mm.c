@@ -528,8 +528,8 @@ static int uva_flush(struct domain *d, u64 va, u64 flags)
 	unsigned int type = flags & UVMF_FLUSHTYPE_MASK;
 	u64 ptr = flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL), mask = 0;
 
-	if (type == UVMF_NONE)
-		return 0;
+	if (type != UVMF_TLB_FLUSH && type != UVMF_INVLPG)
+		return 0; /* UVMF_NONE, and 3, which Xen also ignores */
 	if (flags & UVMF_ALL)
 		mask = ~0ULL;
 	else if (ptr && read_vcpumask(ptr, &mask))
