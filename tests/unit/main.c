@@ -25,6 +25,7 @@ Suite *page_type_suite(void);
 Suite *sched_credit_suite(void);
 Suite *wallclock_suite(void);
 Suite *domu_args_suite(void);
+Suite *xz_suite(void);
 
 static Suite *(*const suites[])(void) = {
 	fmt_suite,     printk_suite, cmdline_suite, serial_spec_suite, multiboot_suite,
@@ -32,6 +33,7 @@ static Suite *(*const suites[])(void) = {
 	pvlayout_suite, ptwr_decode_suite, event_channel_suite, page_type_suite, sched_credit_suite,
 	wallclock_suite,
 	domu_args_suite,
+	xz_suite,
 };
 
 /*

@@ -1,5 +1,5 @@
 # Host unit tests: hypervisor/common/*.c built for the host with Check.
-UNIT_COMMON := vsprintf printk cmdline serial_spec multiboot buddy heap timer time pvimage pvlayout ptwr_decode event_channel page_type sched_credit domu_args wallclock
+UNIT_COMMON := vsprintf printk cmdline serial_spec multiboot buddy heap timer time pvimage pvlayout ptwr_decode event_channel page_type sched_credit domu_args wallclock xz
 UNIT_SRCS := $(addprefix hypervisor/common/,$(addsuffix .c,$(UNIT_COMMON))) \
 	$(wildcard tests/unit/*.c) $(wildcard tests/unit/shim/*.c)
 UNIT_BIN := build/unit/unit-tests
