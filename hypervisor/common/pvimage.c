@@ -240,11 +240,34 @@ static int bzimage_payload(struct parse *p, const u8 *img, u64 len)
 	comp = compression_name(img + start, plen);
 	if (comp)
 		return fail(p, -ENOEXEC,
-			    "the image is a bzImage whose payload is %s-compressed; decompression "
-			    "is not supported yet: " EXTRACT_HINT,
+			    "the image is a bzImage whose payload is %s-compressed; Kestrel unpacks "
+			    "only xz: " EXTRACT_HINT,
 			    comp);
 	return fail(p, -ENOEXEC,
 		    "the image is a bzImage whose payload format is not recognised: " EXTRACT_HINT);
+}
+
+int pv_image_packed(const void *img_, size_t len, struct pv_packed *pk)
+{
+	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+	const u8 *img = img_;
+	u64 sects, start, plen;
+
+	if (!is_bzimage(img, len) || len < BZ_HDR_END || rd16(img + BZ_VERSION) < BZ_MIN_VERSION)
+		return -ENOENT;
+	sects = img[BZ_SETUP_SECTS] ? img[BZ_SETUP_SECTS] : 4;
+	start = (sects + 1) * 512 + rd32(img + BZ_PAYLOAD_OFFSET);
+	plen = rd32(img + BZ_PAYLOAD_LENGTH);
+	if (!range_ok(start, plen, len))
+		return -EINVAL;
+	if (plen < sizeof(xz_magic) || memcmp(img + start, xz_magic, sizeof(xz_magic)))
+		return -ENOENT;
+	if (plen < sizeof(xz_magic) + 4)
+		return -EINVAL;
+	pk->data = img + start;
+	pk->len = plen - 4; /* Linux appends the unpacked size as a 32-bit word */
+	pk->unpacked_len = rd32(img + start + plen - 4);
+	return 0;
 }
 
 static int find_elf(struct parse *p, const u8 *img, u64 len)

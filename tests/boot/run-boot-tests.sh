@@ -27,6 +27,21 @@ head -c 8192 /dev/urandom > "$out/mod-b.bin"
 	head -c 10 /dev/zero
 } > "$out/xz-bzimage.bin"
 
+# The same bzImage shape around a real xz stream (CRC32 check, x86 BCJ + LZMA2, as Linux
+# makes them) of a guest test kernel, followed by the unpacked size: Kestrel unpacks it.
+python3 - "$out/xz-guest.bin" build/guests/version.elf <<'PY'
+import lzma, struct, sys
+elf = open(sys.argv[2], 'rb').read()
+xz = lzma.compress(elf, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32,
+                   filters=[{'id': lzma.FILTER_X86}, {'id': lzma.FILTER_LZMA2, 'preset': 6}])
+payload = xz + struct.pack('<I', len(elf))
+hdr = bytearray(0x440)
+hdr[0x1f1] = 1                                   # setup_sects: code at 0x400
+hdr[0x202:0x208] = b'HdrS\x0f\x02'               # magic, boot protocol 2.15
+struct.pack_into('<II', hdr, 0x248, 0x40, len(payload))
+open(sys.argv[1], 'wb').write(bytes(hdr) + payload)
+PY
+
 passed=0 failed=0
 
 run_case() {

@@ -1048,11 +1048,36 @@ START_TEST(test_bz_compressed)
 	make_bz(payload, sizeof(payload), 0x020f, BZ_SECTS);
 	ck_assert_int_eq(parse_buf(bz, bz_len), -ENOEXEC);
 	snprintf(want, sizeof(want),
-		 "the image is a bzImage whose payload is %s-compressed; decompression is not "
-		 "supported yet: pass the uncompressed vmlinux (e.g. extracted with "
-		 "scripts/extract-vmlinux)",
+		 "the image is a bzImage whose payload is %s-compressed; Kestrel unpacks only xz: "
+		 "pass the uncompressed vmlinux (e.g. extracted with scripts/extract-vmlinux)",
 		 comp_cases[_i].name);
 	ck_assert_str_eq(why, want);
+}
+END_TEST
+
+/* Only an xz payload is "packed"; its last word is the size it unpacks to. */
+START_TEST(test_bz_packed)
+{
+	static const u8 xz[] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3, 4, 0x78, 0x56, 0x34, 0x12 };
+	struct pv_packed pk;
+
+	make_bz(xz, sizeof(xz), 0x020f, BZ_SECTS);
+	ck_assert_int_eq(pv_image_packed(bz, bz_len, &pk), 0);
+	ck_assert_uint_eq(pk.len, sizeof(xz) - 4);
+	ck_assert_uint_eq(pk.unpacked_len, 0x12345678);
+	ck_assert(!memcmp(pk.data, xz, 6));
+	ck_assert_int_eq(pv_image_packed(bz, 0x240, &pk), -ENOENT); /* header cut short */
+	ck_assert_int_eq(pv_image_packed(bz, 0x300, &pk), -EINVAL); /* payload cut short */
+	make_bz(xz, 8, 0x020f, BZ_SECTS); /* magic but no room for the size word */
+	ck_assert_int_eq(pv_image_packed(bz, bz_len, &pk), -EINVAL);
+	make_bz(xz, sizeof(xz), 0x020f, BZ_SECTS);
+	wle(bz, 0x24c, bz_len, 4); /* payload past the end */
+	ck_assert_int_eq(pv_image_packed(bz, bz_len, &pk), -EINVAL);
+	make_bz(comp_cases[0].magic, 16, 0x020f, BZ_SECTS); /* gzip: not packed for us */
+	ck_assert_int_eq(pv_image_packed(bz, bz_len, &pk), -ENOENT);
+	make_bz(xz, sizeof(xz), 0x0207, BZ_SECTS); /* too old to say where the payload is */
+	ck_assert_int_eq(pv_image_packed(bz, bz_len, &pk), -ENOENT);
+	ck_assert_int_eq(pv_image_packed(xz, sizeof(xz), &pk), -ENOENT); /* not a bzImage */
 }
 END_TEST
 
@@ -1140,6 +1165,7 @@ Suite *pvimage_suite(void)
 	suite_add_tcase(s, bad);
 
 	tcase_add_checked_fixture(bzi, setup, NULL);
+	tcase_add_test(bzi, test_bz_packed);
 	tcase_add_loop_test(bzi, test_bz_compressed, 0, (int)ARRAY_SIZE(comp_cases));
 	tcase_add_test(bzi, test_bz_elf_payload);
 	tcase_add_test(bzi, test_bz_bad);

@@ -66,6 +66,20 @@ struct pv_image {
  */
 int pv_image_parse(const void *img, size_t len, struct pv_image *pi, char *why, size_t why_len);
 
+/* The xz-compressed payload of a bzImage (Debian's kernels), to unpack before parsing. */
+struct pv_packed {
+	const u8 *data;   /* the .xz stream */
+	u64 len;          /* its length, without the trailing size word */
+	u64 unpacked_len; /* what it unpacks to: the little-endian word after the stream */
+};
+
+/*
+ * Is img[0..len) a bzImage whose payload is xz-compressed? Returns 0 with *pk filled, or
+ * -ENOENT (not such an image; pv_image_parse() says what it is) or -EINVAL (the payload
+ * runs past the image or is too short to hold a stream and its size word).
+ */
+int pv_image_packed(const void *img, size_t len, struct pv_packed *pk);
+
 /*
  * Whether the kernel may be booted as dom0. Xen's rule: refused only when the kernel has a
  * SUPPORTED_FEATURES note that lacks XENFEAT_dom0 (old kernels without the note pass).

@@ -25,6 +25,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/pvimage.h>
 #include <kestrel/pvlayout.h>
+#include <kestrel/xz.h>
 #include <kestrel/wallclock.h>
 #include <asm/x86.h>
 #include "../arch-x86.h"
@@ -354,12 +355,87 @@ static u64 wanted_mem(const struct pv_build_spec *s, u64 avail)
 	return MIN((u64)DOM0_MEM_DEFAULT, avail - DOM0_MEM_RESERVE);
 }
 
+/*
+ * A kernel unpacked from an xz-compressed bzImage (Debian's kernels): its frames are held
+ * from plan() to the end of the build. Builds run one at a time, on the boot CPU.
+ */
+static struct {
+	u64 mfn;
+	unsigned int order;
+	const u8 *img;
+	u64 len;
+} unpacked;
+
+#define MAX_UNPACKED MB(256)
+
+static void release_unpacked(void)
+{
+	if (unpacked.img)
+		buddy_free(&machine_frames, unpacked.mfn, unpacked.order);
+	unpacked.img = NULL;
+}
+
+/* If module m is an xz-compressed bzImage, unpack it into fresh frames. 0 or -errno. */
+static int unpack_kernel(const struct pv_build_spec *s, const struct boot_module *m)
+{
+	struct pv_packed pk;
+	char why[160];
+	size_t out_len;
+	u64 pages;
+	int rc;
+
+	if (pv_image_packed(maddr_to_virt(m->start), m->end - m->start, &pk))
+		return 0; /* not packed: pv_image_parse() says what it is */
+	if (!pk.unpacked_len || pk.unpacked_len > MAX_UNPACKED) {
+		printk(KERN_ERR "%s: cannot boot module %u (\"%s\"): its xz-compressed payload claims "
+				"to unpack to %llu bytes (at most %llu)\n",
+		       s->tag, s->kernel, m->cmdline, (unsigned long long)pk.unpacked_len,
+		       (unsigned long long)MAX_UNPACKED);
+		return -ENOEXEC;
+	}
+	pages = (pk.unpacked_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	for (unpacked.order = 0; (1ULL << unpacked.order) < pages; unpacked.order++)
+		;
+	unpacked.mfn = buddy_alloc(&machine_frames, unpacked.order);
+	if (unpacked.mfn == MFN_INVALID) {
+		printk(KERN_ERR "%s: no %llu MiB of contiguous memory to unpack module %u\n", s->tag,
+		       (unsigned long long)(pages >> 8), s->kernel);
+		return -ENOMEM;
+	}
+	unpacked.img = mfn_to_virt(unpacked.mfn);
+	rc = xz_decompress(pk.data, pk.len, (u8 *)unpacked.img, pk.unpacked_len, &out_len, why,
+			   sizeof(why));
+	if (rc) {
+		printk(KERN_ERR "%s: cannot boot module %u (\"%s\"): its xz-compressed payload does "
+				"not unpack: %s\n",
+		       s->tag, s->kernel, m->cmdline, why);
+		release_unpacked();
+		return -ENOEXEC;
+	}
+	unpacked.len = out_len;
+	printk("%s: unpacked the xz-compressed kernel of module %u: %llu KiB\n", s->tag,
+	       s->kernel, (unsigned long long)(out_len >> 10));
+	return 0;
+}
+
+/* The kernel bytes to parse and load: the unpacked image, or the module itself. */
+static const u8 *kernel_bytes(const struct boot_module *m, u64 *len)
+{
+	if (unpacked.img) {
+		*len = unpacked.len;
+		return unpacked.img;
+	}
+	*len = m->end - m->start;
+	return maddr_to_virt(m->start);
+}
+
 static int plan(const struct pv_build_spec *s, const struct boot_info *bi, struct pv_image *pi,
 		struct pv_layout *l)
 {
 	const struct boot_module *m = &bi->modules[s->kernel];
 	struct pv_layout_req req = { .img = pi, .is_dom0 = s->privileged };
-	u64 avail = buddy_free_pages(&machine_frames) << PAGE_SHIFT;
+	u64 avail, len;
+	const u8 *img;
 	char why[256];
 	int rc;
 
@@ -368,7 +444,12 @@ static int plan(const struct pv_build_spec *s, const struct boot_info *bi, struc
 		       s->kernel, (unsigned long long)m->start);
 		return -EINVAL;
 	}
-	rc = pv_image_parse(maddr_to_virt(m->start), m->end - m->start, pi, why, sizeof(why));
+	rc = unpack_kernel(s, m);
+	if (rc)
+		return rc;
+	avail = buddy_free_pages(&machine_frames) << PAGE_SHIFT;
+	img = kernel_bytes(m, &len);
+	rc = pv_image_parse(img, len, pi, why, sizeof(why));
 	if (rc) {
 		printk(KERN_ERR "%s: cannot boot module %u (\"%s\"): %s\n", s->tag, s->kernel,
 		       m->cmdline, why);
@@ -413,7 +494,9 @@ static int fill_domain(struct builder *b, const struct pv_image *pi, const struc
 	}
 	build_page_tables(b);
 	write_p2m(b);
-	load_kernel(b, pi, maddr_to_virt(bi->modules[b->s->kernel].start));
+	u64 len;
+
+	load_kernel(b, pi, kernel_bytes(&bi->modules[b->s->kernel], &len));
 	if (b->l->initrd_pages)
 		load_initrd(b, bi);
 	if (pi->has_hypercall_page) {
@@ -440,17 +523,23 @@ int pv_build_domain(const struct pv_build_spec *s, const struct boot_info *bi,
 	int rc;
 
 	rc = plan(s, bi, &pi, &l);
-	if (rc)
+	if (rc) {
+		release_unpacked();
 		return rc;
+	}
 	if (opt_dom0_dryrun) {
 		printk("%s: dry run (dom0_dryrun): not starting %s\n", s->tag, s->tag);
+		release_unpacked();
 		return -EAGAIN;
 	}
 	b.nr_pages = l.nr_pages;
 	b.d = domain_create(s->domid, s->vcpus, s->privileged);
-	if (!b.d)
+	if (!b.d) {
+		release_unpacked();
 		return -ENOMEM;
+	}
 	rc = fill_domain(&b, &pi, bi);
+	release_unpacked();
 	xfree(b.p2m);
 	if (rc) {
 		domain_destroy(b.d);
