@@ -12,6 +12,7 @@
  * descriptor or a TSS descriptor, or accepts unknown assists.
  */
 #include "test.h"
+#include "pt.h"
 
 const char test_title[] = "descriptors and vm_assist";
 
@@ -36,6 +37,38 @@ static void test_set_gdt(void)
 	/* The flat selectors keep working. */
 	check_rc("xen_version after failed set_gdt",
 		 HYPERVISOR_xen_version(XENVER_version, NULL), 0x40011);
+}
+
+/*
+ * A GDT of the guest's own: a read-only page with a ring-0 flat data descriptor at index 1
+ * becomes the GDT (the hypervisor makes the DPL 3, as Xen does); its selector then loads
+ * into %fs and the descriptor reads back fixed. Linux's boot GDT is like this.
+ */
+static void test_own_gdt(void)
+{
+	uint64_t *gdt = pt_alloc();
+	unsigned long frames[1];
+	uint16_t sel = (1 << 3) | 3, got = 0;
+
+	if (!gdt) {
+		xtf_error("no free page for a GDT");
+		return;
+	}
+	gdt[1] = 0x00cf92000000ffffULL; /* flat data, DPL 0 */
+	check_rc("make the GDT page read-only", pt_set_ro(gdt), 0);
+	frames[0] = virt_to_mfn(gdt);
+	check_rc("set_gdt(own page, 16 entries)", HYPERVISOR_set_gdt(frames, 16), 0);
+	check((gdt[1] >> 45 & 3) == 3, "descriptor stored as %#lx, expected DPL 3", gdt[1]);
+	exc_reset();
+	asm volatile("1: movw %1, %%fs\n2:\n\t" _ASM_EXTABLE(1b, 2b) "movw %%fs, %0"
+		     : "=r"(got)
+		     : "r"(sel));
+	check(last_exc.vector == ~0u && got == sel, "loading selector %#x: vector %u, fs %#x", sel,
+	      last_exc.vector, got);
+	asm volatile("movw %0, %%fs" ::"r"((uint16_t)0));
+	check_rc("set_gdt(0 entries)", HYPERVISOR_set_gdt(frames, 0), 0);
+	check_rc("make the page writable again", pt_set_rw(gdt), 0);
+	pt_free(gdt);
 }
 
 static const struct {
@@ -135,6 +168,7 @@ static void test_vm_assist(void)
 void test_main(void)
 {
 	test_set_gdt();
+	test_own_gdt();
 	test_update_descriptor();
 	test_stack_switch();
 	test_vm_assist();

@@ -7,7 +7,8 @@
  * physdev_op -ENOSYS.
  *
  * A broken hypervisor lets IN/OUT through without the privilege, kills the guest on the
- * #GP, or keeps refusing I/O after set_iopl.
+ * #GP, or keeps refusing I/O after set_iopl. CLI/STI: #GP(0) at IOPL 0; at IOPL 1 they are
+ * allowed and, as on Xen 4.17, change nothing (Linux's unpatched early code runs them).
  */
 #include "test.h"
 #include <public/physdev.h>
@@ -35,6 +36,17 @@ static bool outb_safe(uint16_t port, uint8_t val)
 	return last_exc.vector == ~0u;
 }
 
+/* CLI (cli true) or STI from guest kernel mode; false if it faulted. */
+static bool cli_sti_safe(bool cli)
+{
+	exc_reset();
+	if (cli)
+		asm volatile("1: cli; 2:" _ASM_EXTABLE(1b, 2b) ::: "memory");
+	else
+		asm volatile("1: sti; 2:" _ASM_EXTABLE(1b, 2b) ::: "memory");
+	return last_exc.vector == ~0u;
+}
+
 static long set_iopl(uint32_t iopl)
 {
 	struct physdev_set_iopl s = { .iopl = iopl };
@@ -51,6 +63,9 @@ void test_main(void)
 	check(!outb_safe(CMOS_INDEX, CMOS_SECONDS_ALARM) && last_exc.vector == X86_EXC_GP,
 	      "OUT with IOPL 0: vector %u, expected #GP(0)", last_exc.vector);
 
+	check(!cli_sti_safe(true) && last_exc.vector == X86_EXC_GP && last_exc.ec == 0,
+	      "CLI with IOPL 0: vector %u, expected #GP(0)", last_exc.vector);
+
 	check_rc("set_iopl(4)", set_iopl(4), -XEN_EINVAL);
 	check_rc("physdev_op(set_iopl, bad arg)",
 		 HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, (void *)0x1000), -XEN_EFAULT);
@@ -64,6 +79,14 @@ void test_main(void)
 	check(outb_safe(CMOS_INDEX, CMOS_SECONDS_ALARM) && inb_safe(CMOS_DATA, &v),
 	      "IN 0x71 with IOPL 1 faulted (vector %u)", last_exc.vector);
 	check(v == 0x2a, "CMOS register 1 reads %#x after writing 0x2a", v);
+	/* With IOPL 1 the kernel's CLI/STI are allowed and change nothing (Xen 4.17) */
+	for (unsigned int k = 0; k < 2; k++) {
+		uint8_t mask = vcpu0->evtchn_upcall_mask;
+
+		check(cli_sti_safe(k == 0) && vcpu0->evtchn_upcall_mask == mask,
+		      "%s with IOPL 1: vector %u, mask %u -> %u", k ? "STI" : "CLI",
+		      last_exc.vector, mask, vcpu0->evtchn_upcall_mask);
+	}
 	check_rc("set_iopl(0)", set_iopl(0), 0);
 	check(!inb_safe(CMOS_DATA, &v) && last_exc.vector == X86_EXC_GP,
 	      "IN after set_iopl(0): vector %u, expected #GP", last_exc.vector);

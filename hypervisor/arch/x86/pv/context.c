@@ -67,6 +67,7 @@ void __noreturn pv_run_vcpu(struct vcpu *v)
 	sched_wait_context_saved(v); /* another CPU may still be saving it */
 	this_cpu()->curr = v;
 	a->run_start_ns = now_ns();
+	pv_load_guest_gdt(v); /* before the selectors that may name its entries */
 	if (!load_data_selectors(a->data_sel))
 		memset(a->data_sel, 0, sizeof(a->data_sel));
 	wrmsr(MSR_FS_BASE, a->fs_base);

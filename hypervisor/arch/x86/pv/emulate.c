@@ -338,7 +338,8 @@ static bool emulate_msr(struct vcpu *v, struct cpu_regs *regs, bool write)
 }
 
 /**
- * pv_emulate_priv_op - emulate the instruction at the guest's RIP after a #GP(0).
+ * pv_emulate_priv_op - emulate the instruction at the guest's RIP after a #GP(0): MSR
+ * and CR accesses, CLTS, WBINVD, port I/O and (with virtual IOPL, as no-ops) CLI/STI.
  * Returns true when it was emulated (RIP advanced), false to reflect the #GP.
  */
 bool pv_emulate_priv_op(struct vcpu *v, struct cpu_regs *regs)
@@ -375,6 +376,11 @@ bool pv_emulate_priv_op(struct vcpu *v, struct cpu_regs *regs)
 			ok = true;
 			i += 2;
 		}
+	} else if ((b[i] == 0xfa || b[i] == 0xfb) && v->arch.iopl >= (v->arch.kernel_mode ? 1 : 3)) {
+		/* CLI/STI with enough virtual IOPL: allowed and, as on Xen 4.17, without effect
+		 * (events are masked through vcpu_info, never through EFLAGS.IF) */
+		ok = true;
+		i += 1;
 	} else if ((b[i] & 0xf4) == 0xe4) { /* IN/OUT imm8 or DX */
 		u8 op = b[i];
 

@@ -169,7 +169,11 @@ static bool check_descriptor(u64 *desc)
 	return true;
 }
 
-/* Every descriptor of a frame that becomes part of a GDT or LDT must be safe. */
+/*
+ * Every descriptor of a frame that becomes part of a GDT or LDT must be safe. As in Xen,
+ * fixable ones are fixed in place (a ring-0 DPL becomes ring 3: PV Linux's boot GDT has
+ * them); an unsafe one (a call gate to a hypervisor selector...) refuses the frame.
+ */
 int arch_validate_desc_page(u64 mfn)
 {
 	u64 *desc = mfn_to_virt(mfn);
@@ -177,10 +181,37 @@ int arch_validate_desc_page(u64 mfn)
 	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++) {
 		u64 d = desc[i];
 
-		if (!check_descriptor(&d) || d != desc[i])
+		if (!check_descriptor(&d))
 			return -EINVAL;
+		desc[i] = d;
 	}
 	return 0;
+}
+
+/*
+ * Put v's GDT (checked descriptors in its seg_desc frames) into this CPU's GDT, below the
+ * hypervisor's reserved entries, clearing what the previous vCPU left there. Run when v
+ * is entered and when its GDT or one of its descriptors changes while it runs.
+ */
+void pv_load_guest_gdt(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+	unsigned int n = v->arch.gdt_ents;
+
+	for (unsigned int i = 0; i < n; i++)
+		pc->gdt[i] = ((const u64 *)mfn_to_virt(v->arch.gdt_frames[i / 512]))[i % 512];
+	if (pc->guest_gdt_ents > n)
+		memset(&pc->gdt[n], 0, (pc->guest_gdt_ents - n) * sizeof(u64));
+	pc->guest_gdt_ents = n;
+}
+
+/* Is mfn one of the frames of v's GDT? */
+static bool in_gdt(const struct vcpu *v, u64 mfn)
+{
+	for (unsigned int i = 0; i < (v->arch.gdt_ents + 511) / 512; i++)
+		if (v->arch.gdt_frames[i] == mfn)
+			return true;
+	return false;
 }
 
 /*
@@ -206,6 +237,8 @@ long do_update_descriptor(u64 maddr, u64 desc)
 		*(u64 *)maddr_to_virt(maddr) = desc;
 		put_page_type(pg);
 		rc = 0;
+		if (type == PGT_seg_desc && in_gdt(current(), maddr >> PAGE_SHIFT))
+			pv_load_guest_gdt(current()); /* the CPU's copy follows */
 	}
 	put_page(pg);
 out:
@@ -247,6 +280,7 @@ long do_set_gdt(u64 list, u64 entries)
 	put_gdt_frames(v->arch.gdt_frames, (v->arch.gdt_ents + 511) / 512);
 	memcpy(v->arch.gdt_frames, frames, nr * sizeof(u64));
 	v->arch.gdt_ents = entries;
+	pv_load_guest_gdt(v);
 	spin_unlock(&d->mm_lock);
 	return 0;
 }

@@ -84,6 +84,7 @@ long do_fpu_taskswitch(u64 set);
 long do_set_segment_base(u64 which, u64 base);
 long do_vm_assist(u64 cmd, u64 type);
 long do_set_gdt(u64 frames, u64 entries);
+void pv_load_guest_gdt(struct vcpu *v);
 long do_update_descriptor(u64 maddr, u64 desc);
 long do_set_debugreg(u64 reg, u64 value);
 long do_get_debugreg(u64 reg);

@@ -45,6 +45,7 @@ struct percpu {
 	struct vcpu *curr;          /* the vCPU running here, NULL when idle */
 	bool in_multicall;
 	u64 hypercall_start_tsc; /* when the running hypercall began (preemption budget) */
+	unsigned int guest_gdt_ents; /* guest descriptors now in gdt[0..n) (pv/misc.c) */
 };
 
 extern struct percpu *percpu_table[NR_CPUS];
