@@ -76,6 +76,7 @@ static void load_regs(struct vcpu *v, const struct cpu_user_regs *u)
 		/* events are masked through vcpu_info, never through IF; no I/O privilege */
 		.rflags = (u->rflags & ~(3UL << 12 /* IOPL */)) | X86_EFLAGS_IF | 2,
 	};
+	v->arch.iopl = (u->rflags >> 12) & 3; /* the context's IOPL is the virtual IOPL, as Xen */
 	v->arch.data_sel[0] = u->ds;
 	v->arch.data_sel[1] = u->es;
 	v->arch.data_sel[2] = u->fs;
