@@ -835,6 +835,9 @@ static void test_fifo(void)
 
 void test_main(void)
 {
+	/* Every PV vCPU starts with a 10 ms periodic timer (Xen and Kestrel): once VIRQ_TIMER
+	 * is bound it would raise events at random points of the checks below. */
+	check_rc("stop_periodic_timer", HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
 	test_fresh();
 	test_alloc_unbound();
 	test_bind_interdomain();
