@@ -254,6 +254,23 @@ void pv_user_syscall(struct vcpu *v, struct cpu_regs *regs)
  * are not loaded yet, so no other selector can be valid; checking here also keeps the
  * hypervisor's own IRETQ from faulting.
  */
+/*
+ * A ring-3 selector of the guest's own GDT (loaded into this CPU's GDT) that IRETQ would
+ * accept: present, DPL 3, and a code segment (want_code) or a writable data segment.
+ */
+static bool guest_gdt_selector_ok(u16 sel, bool want_code)
+{
+	unsigned int idx = sel >> 3;
+	u64 d;
+
+	if ((sel & 7) != 3 || idx >= this_cpu()->guest_gdt_ents)
+		return false; /* RPL 3, GDT (not LDT), one of the guest's entries */
+	d = this_cpu()->gdt[idx];
+	if (!(d & (1ULL << 47)) || !(d & (1ULL << 44)) || ((d >> 45) & 3) != 3)
+		return false; /* present, code/data, DPL 3 */
+	return want_code ? (d & (1ULL << 43)) : !(d & (1ULL << 43)) && (d & (1ULL << 41));
+}
+
 static void iret_check_frame(struct vcpu *v, struct cpu_regs *regs)
 {
 	u16 cs = regs->cs, ss = regs->ss;
@@ -261,9 +278,10 @@ static void iret_check_frame(struct vcpu *v, struct cpu_regs *regs)
 
 	if (!is_canonical(regs->rip))
 		ec = 0;
-	else if (cs != FLAT_RING3_CS64 && cs != FLAT_RING3_CS32)
+	else if (cs != FLAT_RING3_CS64 && cs != FLAT_RING3_CS32 &&
+		 !guest_gdt_selector_ok(cs, true))
 		ec = cs & ~3U;
-	else if (ss != FLAT_RING3_SS64)
+	else if (ss != FLAT_RING3_SS64 && !guest_gdt_selector_ok(ss, false))
 		ec = ss & ~3U;
 	else
 		return;
