@@ -44,6 +44,15 @@ static void test_set_gdt(void)
  * becomes the GDT (the hypervisor makes the DPL 3, as Xen does); its selector then loads
  * into %fs and the descriptor reads back fixed. Linux's boot GDT is like this.
  */
+/* In user mode: the code selector it runs with. */
+static unsigned long user_cs(unsigned long arg)
+{
+	uint16_t cs;
+
+	asm volatile("movw %%cs, %0" : "=r"(cs));
+	return cs;
+}
+
 static void test_own_gdt(void)
 {
 	uint64_t *gdt = pt_alloc();
@@ -55,6 +64,7 @@ static void test_own_gdt(void)
 		return;
 	}
 	gdt[1] = 0x00cf92000000ffffULL; /* flat data, DPL 0 */
+	gdt[2] = 0x00af9a000000ffffULL; /* 64-bit code, DPL 0 */
 	check_rc("make the GDT page read-only", pt_set_ro(gdt), 0);
 	frames[0] = virt_to_mfn(gdt);
 	check_rc("set_gdt(own page, 16 entries)", HYPERVISOR_set_gdt(frames, 16), 0);
@@ -66,6 +76,9 @@ static void test_own_gdt(void)
 	check(last_exc.vector == ~0u && got == sel, "loading selector %#x: vector %u, fs %#x", sel,
 	      last_exc.vector, got);
 	asm volatile("movw %0, %%fs" ::"r"((uint16_t)0));
+	/* user mode entered with the GDT's own selectors, as Linux returns to user space */
+	got = run_user_sel(user_cs, 0, (2 << 3) | 3, (1 << 3) | 3);
+	check(got == ((2 << 3) | 3), "user mode through the GDT's selectors ran with CS %#x", got);
 	check_rc("set_gdt(0 entries)", HYPERVISOR_set_gdt(frames, 0), 0);
 	check_rc("make the page writable again", pt_set_rw(gdt), 0);
 	pt_free(gdt);

@@ -147,6 +147,29 @@ GLOBAL(user_call)
 	ud2
 END(user_call)
 
+/*
+ * unsigned long user_call_sel(fn, arg, user_rsp, cs, ss): user_call with the given user
+ * code and stack selectors (e.g. of the guest's own GDT) instead of the flat ones.
+ */
+GLOBAL(user_call_sel)
+	SAVE_CALLEE_SAVED
+	mov	%rsp, user_saved_ksp
+	mov	%rdi, %rbx
+	mov	%rsi, %rdi
+	push	%r8
+	push	%rdx
+	pushq	$0x202
+	push	%rcx
+	pushq	$user_trampoline
+	pushq	$0
+	pushq	$0
+	pushq	$0
+	pushq	$0
+	mov	$HC_IRET, %eax
+	syscall
+	ud2
+END(user_call_sel)
+
 /* void user_return(unsigned long val): back to user_call's caller. */
 GLOBAL(user_return)
 	mov	%rdi, %rax

@@ -202,6 +202,9 @@ long install_traps(void);
 /* ------------------------------------------------------------------ user mode */
 /* Runs fn(arg) in guest user mode (same page tables) and returns its result. */
 unsigned long run_user(unsigned long (*fn)(unsigned long), unsigned long arg);
+/* The same, entering user mode with these code and stack selectors. */
+unsigned long run_user_sel(unsigned long (*fn)(unsigned long), unsigned long arg, uint16_t cs,
+			   uint16_t ss);
 /* Called by the syscall callback for user syscalls other than the exit one. */
 extern exc_hook_t user_syscall_hook;
 extern char user_stack[], user_kstack[];

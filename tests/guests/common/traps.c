@@ -303,6 +303,18 @@ void user_setup(void)
 	user_ready = true;
 }
 
+unsigned long run_user_sel(unsigned long (*fn)(unsigned long), unsigned long arg, uint16_t cs,
+			   uint16_t ss)
+{
+	extern unsigned long user_call_sel(unsigned long (*fn)(unsigned long), unsigned long arg,
+					   unsigned long user_rsp, unsigned long cs,
+					   unsigned long ss);
+
+	if (!user_ready)
+		user_setup();
+	return user_call_sel(fn, arg, (unsigned long)user_stack + sizeof(user_stack), cs, ss);
+}
+
 unsigned long run_user(unsigned long (*fn)(unsigned long), unsigned long arg)
 {
 	extern unsigned long user_call(unsigned long (*fn)(unsigned long), unsigned long arg,
