@@ -208,7 +208,7 @@ void pv_load_guest_gdt(struct vcpu *v)
 /* Is mfn one of the frames of v's GDT? */
 static bool in_gdt(const struct vcpu *v, u64 mfn)
 {
-	for (unsigned int i = 0; i < (v->arch.gdt_ents + 511) / 512; i++)
+	for (unsigned int i = 0; i < gdt_nr_frames(v->arch.gdt_ents); i++)
 		if (v->arch.gdt_frames[i] == mfn)
 			return true;
 	return false;
@@ -246,11 +246,20 @@ out:
 	return rc;
 }
 
-/* Drop the descriptor-type references of the first nr frames. */
-static void put_gdt_frames(const u64 *frames, unsigned int nr)
+void pv_put_gdt_frames(const u64 *frames, unsigned int nr)
 {
 	for (unsigned int i = 0; i < nr; i++)
 		put_page_and_type(mfn_to_page(frames[i]));
+}
+
+int pv_get_gdt_frames(struct domain *d, const u64 *frames, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (get_page_and_type(mfn_to_page(frames[i]), d, PGT_seg_desc)) {
+			pv_put_gdt_frames(frames, i);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 /*
@@ -261,7 +270,7 @@ long do_set_gdt(u64 list, u64 entries)
 {
 	struct vcpu *v = current();
 	struct domain *d = v->domain;
-	unsigned int nr = (entries + 511) / 512, i;
+	unsigned int nr = gdt_nr_frames(entries);
 	u64 frames[FIRST_RESERVED_GDT_PAGE];
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
@@ -269,15 +278,11 @@ long do_set_gdt(u64 list, u64 entries)
 	if (copy_from_guest(frames, list, nr * sizeof(u64)))
 		return -EFAULT;
 	spin_lock(&d->mm_lock);
-	for (i = 0; i < nr; i++)
-		if (get_page_and_type(mfn_to_page(frames[i]), d, PGT_seg_desc))
-			break;
-	if (i < nr) {
-		put_gdt_frames(frames, i);
+	if (pv_get_gdt_frames(d, frames, nr)) {
 		spin_unlock(&d->mm_lock);
 		return -EINVAL;
 	}
-	put_gdt_frames(v->arch.gdt_frames, (v->arch.gdt_ents + 511) / 512);
+	pv_put_gdt_frames(v->arch.gdt_frames, gdt_nr_frames(v->arch.gdt_ents));
 	memcpy(v->arch.gdt_frames, frames, nr * sizeof(u64));
 	v->arch.gdt_ents = entries;
 	pv_load_guest_gdt(v);

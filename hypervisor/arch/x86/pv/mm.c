@@ -115,8 +115,7 @@ static void vcpu_release(struct vcpu *v)
 			put_page_and_type(mfn_to_page(*roots[i]));
 		*roots[i] = 0;
 	}
-	for (unsigned int i = 0; i < (v->arch.gdt_ents + 511) / 512; i++)
-		put_page_and_type(mfn_to_page(v->arch.gdt_frames[i]));
+	pv_put_gdt_frames(v->arch.gdt_frames, gdt_nr_frames(v->arch.gdt_ents));
 	v->arch.gdt_ents = 0;
 }
 
@@ -133,7 +132,7 @@ static void audit(struct domain *d)
 		for (unsigned int k = 0; k < ARRAY_SIZE(refs); k++)
 			if (refs[k])
 				held[n++] = refs[k];
-		for (unsigned int k = 0; k < (a->gdt_ents + 511) / 512; k++)
+		for (unsigned int k = 0; k < gdt_nr_frames(a->gdt_ents); k++)
 			held[n++] = a->gdt_frames[k];
 	}
 	bad = pt_audit_domain(d, held, n);

@@ -64,6 +64,7 @@ void pv_load_cr3(struct vcpu *v);
 void pv_exit_to_guest(struct cpu_regs *regs);
 long do_iret(void);
 long do_set_trap_table(u64 traps);
+struct pv_trap pv_trap_from(const struct trap_info *t);
 long do_set_callbacks(u64 event, u64 failsafe, u64 syscall);
 long do_callback_op(u64 cmd, u64 arg);
 void pv_traps_init(void);
@@ -85,6 +86,15 @@ long do_set_segment_base(u64 which, u64 base);
 long do_vm_assist(u64 cmd, u64 type);
 long do_set_gdt(u64 frames, u64 entries);
 void pv_load_guest_gdt(struct vcpu *v);
+/* The descriptor type of the first nr GDT frames: taken all or none (0 or -EINVAL). */
+int pv_get_gdt_frames(struct domain *d, const u64 *frames, unsigned int nr);
+void pv_put_gdt_frames(const u64 *frames, unsigned int nr);
+
+/* The frames a GDT of ents entries spans. */
+static inline unsigned int gdt_nr_frames(u64 ents)
+{
+	return (ents + 511) / 512;
+}
 long do_update_descriptor(u64 maddr, u64 desc);
 long do_set_debugreg(u64 reg, u64 value);
 long do_get_debugreg(u64 reg);

@@ -327,6 +327,17 @@ long do_iret(void)
 	return HYPERCALL_NO_RETURN_VALUE;
 }
 
+/* A virtual IDT entry from the ABI's trap_info (handler CS at RPL 3, DPL, event mask). */
+struct pv_trap pv_trap_from(const struct trap_info *t)
+{
+	return (struct pv_trap){
+		.address = t->address,
+		.cs = t->cs | 3,
+		.dpl = t->flags & 3,
+		.mask_events = t->flags & 4,
+	};
+}
+
 /**
  * do_set_trap_table - install entries of the virtual IDT from a list ended by an entry
  * with address 0; a NULL list clears the table.
@@ -353,12 +364,7 @@ long do_set_trap_table(u64 list)
 			return 0;
 		if (!is_canonical(ti.address))
 			return -EINVAL;
-		v->arch.traps[ti.vector] = (struct pv_trap){
-			.address = ti.address,
-			.cs = ti.cs | 3,
-			.dpl = ti.flags & 3,
-			.mask_events = ti.flags & 4,
-		};
+		v->arch.traps[ti.vector] = pv_trap_from(&ti);
 	}
 }
 

@@ -42,19 +42,13 @@ static bool context_addresses_ok(const struct vcpu_guest_context *c)
 static int get_context_frames(struct domain *d, const struct vcpu_guest_context *c)
 {
 	u64 cr3 = xen_cr3_to_pfn(c->ctrlreg[3]), ucr3 = xen_cr3_to_pfn(c->ctrlreg[1]);
-	unsigned int nr_gdt = (c->gdt_ents + 511) / 512, i;
 
 	if (get_page_and_type(mfn_to_page(cr3), d, PGT_l4_table))
 		return -EINVAL;
 	if (ucr3 && get_page_and_type(mfn_to_page(ucr3), d, PGT_l4_table))
 		goto put_cr3;
-	for (i = 0; i < nr_gdt; i++)
-		if (get_page_and_type(mfn_to_page(c->gdt_frames[i]), d, PGT_seg_desc))
-			goto put_gdt;
-	return 0;
-put_gdt:
-	while (i--)
-		put_page_and_type(mfn_to_page(c->gdt_frames[i]));
+	if (!pv_get_gdt_frames(d, c->gdt_frames, gdt_nr_frames(c->gdt_ents)))
+		return 0;
 	if (ucr3)
 		put_page_and_type(mfn_to_page(ucr3));
 put_cr3:
@@ -86,12 +80,7 @@ static void load_regs(struct vcpu *v, const struct cpu_user_regs *u)
 static void load_traps(struct vcpu *v, const struct trap_info *t)
 {
 	for (unsigned int i = 0; i < PV_NR_TRAPS; i++)
-		v->arch.traps[i] = (struct pv_trap){
-			.address = t[i].address,
-			.cs = t[i].cs | 3,
-			.dpl = t[i].flags & 3,
-			.mask_events = t[i].flags & 4,
-		};
+		v->arch.traps[i] = pv_trap_from(&t[i]);
 }
 
 /* Everything checked: make c v's state. */
