@@ -208,10 +208,24 @@ static const char *compression_name(const u8 *b, u64 len)
 	return NULL;
 }
 
+/*
+ * Where a bzImage's payload is (boot protocol 2.08+ header, checked to be there): false when
+ * it runs past the end of the image.
+ */
+static bool bz_payload(const u8 *img, u64 len, u64 *start, u64 *plen)
+{
+	/* The boot protocol defines setup_sects 0 as 4, for images older than it. */
+	u64 sects = img[BZ_SETUP_SECTS] ? img[BZ_SETUP_SECTS] : 4;
+
+	*start = (sects + 1) * 512 + rd32(img + BZ_PAYLOAD_OFFSET);
+	*plen = rd32(img + BZ_PAYLOAD_LENGTH);
+	return range_ok(*start, *plen, len);
+}
+
 /* Locate the payload of a bzImage; only an uncompressed ELF one can be used in place. */
 static int bzimage_payload(struct parse *p, const u8 *img, u64 len)
 {
-	u64 version, sects, start, plen;
+	u64 version, start, plen;
 	const char *comp;
 
 	if (len < BZ_HDR_END)
@@ -222,11 +236,7 @@ static int bzimage_payload(struct parse *p, const u8 *img, u64 len)
 			    "the image is a bzImage of boot protocol %llu.%02llu; 2.08 or later is "
 			    "needed to locate its payload: " EXTRACT_HINT,
 			    ull(version >> 8), ull(version & 0xff));
-	/* The boot protocol defines setup_sects 0 as 4, for images older than it. */
-	sects = img[BZ_SETUP_SECTS] ? img[BZ_SETUP_SECTS] : 4;
-	start = (sects + 1) * 512 + rd32(img + BZ_PAYLOAD_OFFSET);
-	plen = rd32(img + BZ_PAYLOAD_LENGTH);
-	if (!range_ok(start, plen, len))
+	if (!bz_payload(img, len, &start, &plen))
 		return fail(p, -EINVAL,
 			    "the image is a bzImage whose payload (offset %#llx, %llu bytes) runs "
 			    "past the end of the image",
@@ -251,14 +261,11 @@ int pv_image_packed(const void *img_, size_t len, struct pv_packed *pk)
 {
 	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 	const u8 *img = img_;
-	u64 sects, start, plen;
+	u64 start, plen;
 
 	if (!is_bzimage(img, len) || len < BZ_HDR_END || rd16(img + BZ_VERSION) < BZ_MIN_VERSION)
 		return -ENOENT;
-	sects = img[BZ_SETUP_SECTS] ? img[BZ_SETUP_SECTS] : 4;
-	start = (sects + 1) * 512 + rd32(img + BZ_PAYLOAD_OFFSET);
-	plen = rd32(img + BZ_PAYLOAD_LENGTH);
-	if (!range_ok(start, plen, len))
+	if (!bz_payload(img, len, &start, &plen))
 		return -EINVAL;
 	if (plen < sizeof(xz_magic) || memcmp(img + start, xz_magic, sizeof(xz_magic)))
 		return -ENOENT;

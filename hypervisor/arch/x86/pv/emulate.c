@@ -280,11 +280,15 @@ static bool port_reserved(u16 port, unsigned int size)
 	return false;
 }
 
+/* Does the virtual IOPL admit the vCPU's ring (the kernel counts as ring 1, as in Xen)? */
+static bool iopl_ok(const struct vcpu *v)
+{
+	return v->arch.iopl >= (v->arch.kernel_mode ? 1U : 3U);
+}
+
 static bool io_allowed(const struct vcpu *v)
 {
-	unsigned int cpl = v->arch.kernel_mode ? 1 : 3;
-
-	return v->domain->is_privileged && v->arch.iopl >= cpl;
+	return v->domain->is_privileged && iopl_ok(v);
 }
 
 static bool emulate_io(struct vcpu *v, struct cpu_regs *regs, u8 op, u8 imm, bool opsize16)
@@ -376,7 +380,7 @@ bool pv_emulate_priv_op(struct vcpu *v, struct cpu_regs *regs)
 			ok = true;
 			i += 2;
 		}
-	} else if ((b[i] == 0xfa || b[i] == 0xfb) && v->arch.iopl >= (v->arch.kernel_mode ? 1 : 3)) {
+	} else if ((b[i] == 0xfa || b[i] == 0xfb) && iopl_ok(v)) {
 		/* CLI/STI with enough virtual IOPL: allowed and, as on Xen 4.17, without effect
 		 * (events are masked through vcpu_info, never through EFLAGS.IF) */
 		ok = true;
