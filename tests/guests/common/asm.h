@@ -41,7 +41,7 @@
 #define BR_gs		176
 #define BR_SIZE		184
 
-/* RAX of the syscall that ends a user_call() ("userexit"). */
+/* RAX of the syscall that ends a user_call_sel() ("userexit"). */
 #define USER_EXIT_MAGIC	0x7573657265786974
 
 /* Pseudo vectors for the callbacks, all entering through exc_common. */

@@ -37,8 +37,6 @@
 
 
 #define HC_IRET		23
-#define USER_SS		0xe02b
-#define USER_CS		0xe033
 
 	.text
 	.code64
@@ -122,34 +120,11 @@ exc_common:
 	ud2
 
 /*
- * unsigned long user_call(unsigned long (*fn)(unsigned long), unsigned long arg,
- *                         unsigned long user_rsp)
- * Runs fn(arg) in guest user mode on the given stack and returns its result.
- * The user side ends with a syscall carrying USER_EXIT_MAGIC in RAX; the C
- * syscall handler then calls user_return(), which resumes here.
- */
-GLOBAL(user_call)
-	SAVE_CALLEE_SAVED
-	mov	%rsp, user_saved_ksp
-	mov	%rdi, %rbx
-	mov	%rsi, %rdi
-	pushq	$USER_SS
-	push	%rdx
-	pushq	$0x202
-	pushq	$USER_CS
-	pushq	$user_trampoline
-	pushq	$0
-	pushq	$0
-	pushq	$0
-	pushq	$0
-	mov	$HC_IRET, %eax
-	syscall
-	ud2
-END(user_call)
-
-/*
- * unsigned long user_call_sel(fn, arg, user_rsp, cs, ss): user_call with the given user
- * code and stack selectors (e.g. of the guest's own GDT) instead of the flat ones.
+ * unsigned long user_call_sel(fn, arg, user_rsp, cs, ss)
+ * Runs fn(arg) in guest user mode on the given stack, entered with these code and stack
+ * selectors, and returns its result. The user side ends with a syscall carrying
+ * USER_EXIT_MAGIC in RAX; the C syscall handler then calls user_return(), which resumes
+ * here.
  */
 GLOBAL(user_call_sel)
 	SAVE_CALLEE_SAVED
@@ -170,7 +145,7 @@ GLOBAL(user_call_sel)
 	ud2
 END(user_call_sel)
 
-/* void user_return(unsigned long val): back to user_call's caller. */
+/* void user_return(unsigned long val): back to user_call_sel's caller. */
 GLOBAL(user_return)
 	mov	%rdi, %rax
 	mov	user_saved_ksp, %rsp

@@ -317,10 +317,5 @@ unsigned long run_user_sel(unsigned long (*fn)(unsigned long), unsigned long arg
 
 unsigned long run_user(unsigned long (*fn)(unsigned long), unsigned long arg)
 {
-	extern unsigned long user_call(unsigned long (*fn)(unsigned long), unsigned long arg,
-				       unsigned long user_rsp);
-
-	if (!user_ready)
-		user_setup();
-	return user_call(fn, arg, (unsigned long)user_stack + sizeof(user_stack));
+	return run_user_sel(fn, arg, FLAT_USER_CS, FLAT_USER_SS);
 }
