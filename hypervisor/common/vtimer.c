@@ -18,38 +18,24 @@
 #include <kestrel/vtimer.h>
 #include <public/xen.h>
 
-#define RETRY_NS	      (20 * NSEC_PER_USEC)
 #define HUGE_TIMEOUT_SHIFT    50 /* set_timer_op: 2^50 ns, about 13 days */
 #define HUGE_TIMEOUT_FALLBACK (100 * NSEC_PER_MSEC)
 
-/* From a timer callback: raise VIRQ_TIMER on v. Always succeeds (see above). */
-static bool deliver_from_irq(struct vcpu *v)
-{
-	send_guest_vcpu_virq(v, VIRQ_TIMER);
-	return true;
-}
-
 static void singleshot_fired(struct timer *t, void *data)
 {
-	if (!deliver_from_irq(data))
-		set_timer(t, now_ns() + RETRY_NS);
+	send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
 /*
  * The periodic work, under v->timer_lock, for a v on a CPU: raise the event if a period
  * ended, then arm the timer for the end of the current one.
  */
-static void periodic_work(struct vcpu *v, bool in_irq)
+static void periodic_work(struct vcpu *v)
 {
 	u64 now = now_ns(), next = v->periodic_last + v->periodic_period;
 
 	if (now >= next) {
-		if (in_irq && !deliver_from_irq(v)) {
-			set_timer(&v->periodic_timer, now + RETRY_NS);
-			return;
-		}
-		if (!in_irq)
-			send_guest_vcpu_virq(v, VIRQ_TIMER);
+		send_guest_vcpu_virq(v, VIRQ_TIMER);
 		v->periodic_last = now;
 		next = now + v->periodic_period;
 	}
@@ -62,7 +48,7 @@ static void periodic_fired(struct timer *t, void *data)
 
 	spin_lock(&v->timer_lock); /* interrupts are off in a callback */
 	if (v->periodic_period)
-		periodic_work(v, true);
+		periodic_work(v);
 	spin_unlock(&v->timer_lock);
 }
 
@@ -123,7 +109,7 @@ static void set_period(struct vcpu *v, u64 period_ns)
 	stop_timer(&v->periodic_timer);
 	v->periodic_period = period_ns;
 	if (period_ns && v->state == VCPU_RUNNING)
-		periodic_work(v, false);
+		periodic_work(v);
 	spin_unlock(&v->timer_lock);
 	arch_irq_restore(flags);
 }
@@ -153,7 +139,7 @@ void vtimer_context_switch(struct vcpu *prev, struct vcpu *next)
 	if (next) {
 		spin_lock(&next->timer_lock);
 		if (next->periodic_period)
-			periodic_work(next, false);
+			periodic_work(next);
 		spin_unlock(&next->timer_lock);
 	}
 	arch_irq_restore(flags);
