@@ -505,7 +505,7 @@ void arch_vcpu_dump(const struct vcpu *v)
 
 void arch_domain_stopped(struct domain *d)
 {
-	/* Nothing to undo yet: pv_exit_to_guest() keeps the CPU from re-entering it. */
+	/* Nothing to undo: its vCPUs are stopped, and the scheduler never runs them again. */
 }
 
 struct vcpu *arch_current_vcpu(void)
